@@ -1,0 +1,48 @@
+# Two commands for a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres test-browser setup db translations lint clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,browser]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -f -d portal/translations >/dev/null 2>&1 || true
+
+setup: $(STAMP) translations
+
+db: setup
+	$(FLASK) init-db
+	@if [ "$$($(FLASK) catalog-empty 2>/dev/null)" != "no" ]; then $(FLASK) demo-data; fi
+
+run: db
+	@echo ""
+	@echo "Service Portal on http://127.0.0.1:5000  (demo sign-ins, password demo1234):"
+	@$(FLASK) demo-sign-ins
+	@echo ""
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - 'portal:create_app()'
+
+test: setup
+	$(BIN)/pytest -m "not browser" -q
+
+test-postgres: setup
+	PORTAL_TEST_DATABASE_URL=$${PORTAL_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest -m "not browser" -q
+
+test-browser: setup
+	$(BIN)/pytest -m browser -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) *.egg-info

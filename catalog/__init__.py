@@ -1,0 +1,1 @@
+"""The service catalog domain: models, rules and operations, free of HTTP."""

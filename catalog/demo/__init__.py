@@ -1,0 +1,40 @@
+"""Demo content: a believable company catalog and one sign-in for every kind of user."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..accounts import save_user
+from ..catalog_file import ImportSummary, import_catalog, load_yaml
+
+CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
+DEMO_PASSWORD = "demo1234"
+
+# (e-mail, name, audience, admin)
+DEMO_USERS = [
+    ("admin@example.com", "Ada Admin", "employee", True),
+    ("emma.employee@example.com", "Emma Employee", "employee", False),
+    ("tom.temp@example.com", "Tom Temp", "temporary", False),
+    ("carl.contractor@example.com", "Carl Contractor", "contractor", False),
+    ("sarah.shareholder@example.com", "Sarah Shareholder", "shareholder", False),
+    ("olivia.owner@example.com", "Olivia Owner", "employee", False),
+    ("adam.agent@example.com", "Adam Agent", "employee", False),
+    ("hannah.hr@example.com", "Hannah Hofmann", "employee", False),
+    ("frank.finance@example.com", "Frank Fischer", "employee", False),
+    ("fiona.facilities@example.com", "Fiona Faber", "employee", False),
+]
+
+
+def load_demo_data(session: Session, default_language: str = "en") -> ImportSummary:
+    """Create or refresh the demo catalog and users; running it again changes nothing new."""
+    for email, name, audience, admin in DEMO_USERS:
+        save_user(session, email, name=name, password=DEMO_PASSWORD, audience=audience,
+                  admin=admin)
+    return import_catalog(session, load_yaml(CATALOG_FILE.read_text("utf-8")), default_language)
+
+
+def demo_sign_ins() -> list[tuple[str, str]]:
+    """(e-mail, what the account shows off) for the start-up message."""
+    return [(email, ("admin" if admin else audience)) for email, _, audience, admin in DEMO_USERS]

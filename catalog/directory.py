@@ -1,0 +1,121 @@
+"""Reading the catalog: departments, offerings and the addresses (slugs, aliases) they answer to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from .errors import NotFound
+from .models import (
+    Department,
+    DepartmentAlias,
+    DepartmentRole,
+    Offering,
+    OfferingAlias,
+    ServiceRequest,
+    utcnow,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """What an address points to, and whether it is an old address (answer with a redirect)."""
+
+    item: T
+    moved: bool = False
+
+
+def department_options() -> list:
+    return [
+        selectinload(Department.commitments),
+        selectinload(Department.roles).joinedload(DepartmentRole.user),
+    ]
+
+
+def departments_with_counts(session: Session) -> list[tuple[Department, int]]:
+    """Every department by name, with its number of published offerings."""
+    count = (
+        select(func.count(Offering.id))
+        .where(Offering.department_id == Department.id, Offering.status == "published")
+        .correlate(Department)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Department, count).options(selectinload(Department.commitments))
+        .order_by(Department.name)
+    )
+    return [(department, n) for department, n in rows]
+
+
+def popular_offerings(session: Session, limit: int = 8, days: int = 90) -> list[Offering]:
+    """Published offerings most requested lately; ties (and a quiet catalog) go by title."""
+    since = utcnow() - timedelta(days=days)
+    demand = (
+        select(ServiceRequest.offering_id, func.count().label("n"))
+        .where(ServiceRequest.created_at >= since)
+        .group_by(ServiceRequest.offering_id)
+        .subquery()
+    )
+    query = (
+        select(Offering)
+        .outerjoin(demand, demand.c.offering_id == Offering.id)
+        .where(Offering.status == "published")
+        .order_by(func.coalesce(demand.c.n, 0).desc(), Offering.title, Offering.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def find_department(session: Session, slug: str) -> Found[Department]:
+    """The department at that slug, or the one that used to be there; NotFound otherwise."""
+    department = session.scalar(
+        select(Department).where(Department.slug == slug).options(*department_options())
+    )
+    if department is not None:
+        return Found(department)
+    alias = session.scalar(select(DepartmentAlias).where(DepartmentAlias.slug == slug))
+    if alias is None:
+        raise NotFound(f"There is no department {slug!r}.")
+    return Found(alias.department, moved=True)
+
+
+def find_offering(session: Session, department_slug: str, slug: str) -> Found[Offering]:
+    """The offering at that address (current or former); NotFound otherwise."""
+    department = find_department(session, department_slug)
+    offering = session.scalar(
+        select(Offering).where(Offering.department_id == department.item.id, Offering.slug == slug)
+    )
+    if offering is not None:
+        return Found(offering, moved=department.moved)
+    alias = session.scalar(
+        select(OfferingAlias).where(
+            OfferingAlias.department_id == department.item.id, OfferingAlias.slug == slug
+        )
+    )
+    if alias is None:
+        raise NotFound(f"There is no offering {slug!r} in {department.item.name}.")
+    return Found(alias.offering, moved=True)
+
+
+def get_offering(session: Session, offering_id: int) -> Offering:
+    offering = session.get(Offering, offering_id)
+    if offering is None:
+        raise NotFound(f"There is no offering {offering_id}.")
+    return offering
+
+
+def listed_offerings(session: Session, department: Department) -> list[Offering]:
+    """What the department page lists: published offerings by title."""
+    return list(
+        session.scalars(
+            select(Offering)
+            .where(Offering.department_id == department.id, Offering.status == "published")
+            .order_by(Offering.title)
+        )
+    )

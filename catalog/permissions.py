@@ -1,0 +1,46 @@
+"""Who may do what: the one place views, the API and commands ask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Department, Offering, ServiceRequest, User
+
+# action -> the roles in the target's department that allow it (admins may do everything)
+DEPARTMENT_ROLES_FOR = {
+    "edit_catalog": {"owner"},
+    "work_queue": {"owner", "agent"},
+    "view_ratings": {"owner", "agent"},
+}
+
+
+def department_of(target: Any) -> Department | None:
+    if isinstance(target, Department):
+        return target
+    if isinstance(target, (Offering, ServiceRequest)):
+        return target.department
+    return None
+
+
+def roles_in(user: User | None, department: Department | None) -> set[str]:
+    if user is None or department is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {r.role for r in department.roles if r.user_id == user.id}
+
+
+def can(user: User | None, action: str, target: Any = None) -> bool:
+    """True if the user may do the action to the target (a department, offering or request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if action == "request":
+        return isinstance(target, Offering) and target.status == "published" \
+            and target.is_open_to(user.audience)
+    if action == "view_request":
+        return isinstance(target, ServiceRequest) and (
+            target.requester_id == user.id or "agent" in roles_in(user, target.department)
+            or "owner" in roles_in(user, target.department))
+    if action in DEPARTMENT_ROLES_FOR:
+        return bool(DEPARTMENT_ROLES_FOR[action] & roles_in(user, department_of(target)))
+    return False  # admin-only actions: manage_departments, manage_users

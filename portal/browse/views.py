@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from catalog import directory
+from catalog.permissions import can
+
+from ..extensions import db
+from . import bp
+
+
+@bp.route("/")
+def home() -> str:
+    return render_template(
+        "browse/home.html",
+        departments=directory.departments_with_counts(db.session),
+        popular=directory.popular_offerings(db.session),
+    )
+
+
+@bp.route("/departments/")
+def departments() -> str:
+    return render_template(
+        "browse/departments.html", departments=directory.departments_with_counts(db.session)
+    )
+
+
+@bp.route("/departments/<dept>")
+def department(dept: str) -> str | Response:
+    found = directory.find_department(db.session, dept)
+    if found.moved:
+        return redirect(url_for(".department", dept=found.item.slug), 301)
+    return render_template(
+        "browse/department.html",
+        department=found.item,
+        offerings=directory.listed_offerings(db.session, found.item),
+    )
+
+
+@bp.route("/departments/<dept>/<offering>")
+def offering(dept: str, offering: str) -> str | Response:
+    found = directory.find_offering(db.session, dept, offering)
+    item = found.item
+    if item.status == "draft" and not can(current_user, "edit_catalog", item):
+        abort(404)
+    if found.moved:
+        return redirect(url_for(".offering", dept=item.department.slug, offering=item.slug), 301)
+    return render_template(
+        "browse/offering.html",
+        offering=item,
+        department=item.department,
+        may_request=can(current_user, "request", item),
+    )
+
+
+@bp.route("/o/<int:offering_id>")
+def permalink(offering_id: int) -> Response:
+    item = directory.get_offering(db.session, offering_id)
+    return redirect(url_for(".offering", dept=item.department.slug, offering=item.slug), 302)

@@ -1,0 +1,19 @@
+"""The `flask --app portal ...` commands of DESIGN.md."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from .catalog_file import (
+        catalog_empty,
+        demo_data,
+        demo_sign_ins_command,
+        export_command,
+        import_command,
+    )
+    from .database import init_db
+    from .users import users
+
+    for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
+                    demo_sign_ins_command):
+        app.cli.add_command(command)

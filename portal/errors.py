@@ -1,0 +1,67 @@
+"""Friendly error pages for people, JSON errors for the API; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from catalog.errors import CatalogError
+
+from .extensions import db
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str,
+               fields: dict[str, str] | None = None) -> tuple[Response, int]:
+    body: dict = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
+    status = error.code or 500
+    if wants_json():
+        code = (error.name or "error").lower().replace(" ", "_")
+        return json_error(status, code, error.description or error.name)
+    template = "errors/404.html" if status in (404, 410) else "errors/error.html"
+    return render_template(template, error=error, status=status), status
+
+
+def handle_catalog_error(error: CatalogError) -> tuple[Response | str, int]:
+    db.session.rollback()
+    if wants_json():
+        return json_error(error.status, error.code, error.message, error.fields)
+    template = "errors/404.html" if error.status == 404 else "errors/error.html"
+    return render_template(template, error=error, status=error.status), error.status
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+    message = _("The form expired or came from another site. Please reload the page and try again.")
+    if wants_json():
+        return json_error(400, "csrf_failed", message)
+    return render_template("errors/error.html", error=error, status=400, message=message), 400
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    error_500 = InternalServerError(original_exception=error)
+    if wants_json():
+        return json_error(500, "internal_error", _("Something went wrong on our side."))
+    return render_template("errors/error.html", error=error_500, status=500), 500
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CatalogError, handle_catalog_error)
+    app.register_error_handler(Exception, handle_unexpected)

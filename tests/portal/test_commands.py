@@ -1,0 +1,82 @@
+"""The CLI of DESIGN.md: users, tokens, import/export, demo data."""
+
+from __future__ import annotations
+
+import copy
+
+import yaml
+from sqlalchemy import func, select
+
+from catalog.models import Department, Offering, User
+from tests.catalog.test_catalog_file import GOOD
+
+
+def test_users_create_then_update(runner, session, make_department):
+    make_department(slug="it", code="IT")
+    result = runner.invoke(args=["users", "create", "Bob@Example.com", "--name", "Bob",
+                                 "--password", "pw-123456", "--audience", "contractor",
+                                 "--agent", "it"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "create", "bob@example.com", "--name", "Robert",
+                                 "--admin", "--owner", "it"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    bob = session.scalar(select(User).where(User.email == "bob@example.com"))
+    assert bob.name == "Robert" and bob.is_admin and bob.check_password("pw-123456")
+    roles = session.scalar(select(Department)).roles
+    assert sorted(r.role for r in roles) == ["agent", "owner"]
+
+
+def test_users_create_refuses_unknown_department(runner):
+    result = runner.invoke(args=["users", "create", "x@example.com", "--name", "X",
+                                 "--owner", "nope"])
+    assert result.exit_code != 0 and "no department 'nope'" in result.output + result.stderr
+
+
+def test_users_token_prints_only_the_token(runner, make_user, client):
+    make_user(email="script@example.com")
+    result = runner.invoke(args=["users", "token", "script@example.com"])
+    assert result.exit_code == 0
+    token = result.stdout.strip()
+    assert token.startswith("sp_") and "\n" not in token
+    assert "Bearer" in result.stderr
+
+
+def test_import_dry_run_then_real_then_export(runner, session, tmp_path):
+    catalog_file = tmp_path / "catalog.yaml"
+    catalog_file.write_text(yaml.safe_dump(GOOD))
+    result = runner.invoke(args=["import", str(catalog_file), "--dry-run"])
+    assert result.exit_code == 0 and "Dry run" in result.output
+    assert session.scalar(select(func.count(Department.id))) == 0
+    result = runner.invoke(args=["import", str(catalog_file)])
+    assert result.exit_code == 0 and "2 created" in result.output
+    out = tmp_path / "out.yaml"
+    assert runner.invoke(args=["export", str(out)]).exit_code == 0
+    assert yaml.safe_load(out.read_text())["departments"][0]["slug"] == "it"
+    stdout_export = runner.invoke(args=["export"]).stdout
+    assert stdout_export == out.read_text()
+
+
+def test_import_with_errors_lists_them_and_writes_nothing(runner, session, tmp_path):
+    bad = copy.deepcopy(GOOD)
+    bad["departments"][0]["offerings"][0]["form"][0]["type"] = "colour"
+    catalog_file = tmp_path / "bad.yaml"
+    catalog_file.write_text(yaml.safe_dump(bad))
+    result = runner.invoke(args=["import", str(catalog_file)])
+    assert result.exit_code != 0
+    assert "departments[0].offerings[0].form[0].type" in result.stderr
+    assert session.scalar(select(func.count(Department.id))) == 0
+
+
+def test_demo_data_is_idempotent_and_big_enough(runner, session):
+    for _ in range(2):
+        assert runner.invoke(args=["demo-data"]).exit_code == 0
+    assert session.scalar(select(func.count(Department.id))) >= 6
+    assert session.scalar(select(func.count(Offering.id))) >= 35
+    languages = set(session.scalars(select(Offering.language)))
+    assert languages == {"en", "de"}
+    types = {field["type"] for form in session.scalars(select(Offering.form)) for field in form}
+    assert types == {"text", "textarea", "email", "number", "date", "select", "multiselect",
+                     "checkbox", "file"}
+    audiences = {user.audience for user in session.scalars(select(User))}
+    assert audiences == {"employee", "temporary", "contractor", "shareholder"}
