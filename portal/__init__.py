@@ -29,6 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import auth, commands, errors, i18n, templating
     from .api import bp as api_bp
     from .browse import bp as browse_bp
+    from .manage import bp as manage_bp
+    from .queue import bp as queue_bp
+    from .requests import bp as requests_bp
+    from .search import bp as search_bp
     from .extensions import csrf, db, migrate
 
     db.init_app(app)
@@ -39,6 +43,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
-    app.register_blueprint(browse_bp)
-    app.register_blueprint(api_bp)
+    for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp):
+        app.register_blueprint(blueprint)
     return app
