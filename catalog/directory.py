@@ -19,6 +19,7 @@ from .models import (
     ServiceRequest,
     utcnow,
 )
+from .pagination import Page, paginate
 
 T = TypeVar("T")
 
@@ -110,12 +111,12 @@ def get_offering(session: Session, offering_id: int) -> Offering:
     return offering
 
 
-def listed_offerings(session: Session, department: Department) -> list[Offering]:
-    """What the department page lists: published offerings by title."""
-    return list(
-        session.scalars(
-            select(Offering)
-            .where(Offering.department_id == department.id, Offering.status == "published")
-            .order_by(Offering.title)
-        )
+def listed_offerings(session: Session, department: Department, page: int = 1,
+                     per_page: int = 50) -> Page[Offering]:
+    """What the department page lists: published offerings by title, a page at a time."""
+    query = (
+        select(Offering)
+        .where(Offering.department_id == department.id, Offering.status == "published")
+        .order_by(Offering.title, Offering.id)
     )
+    return paginate(session, query, page, per_page)

@@ -76,7 +76,7 @@ def department(dept: str) -> Response:
         "offerings": [
             {"id": o.id, "slug": o.slug, "title": o.title, "summary": o.summary,
              "language": o.language, "audience": o.audience, "url": offering_url(o)}
-            for o in directory.listed_offerings(db.session, item)
+            for o in directory.listed_offerings(db.session, item, per_page=10_000).items
         ],
     })
 

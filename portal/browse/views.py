@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from catalog import directory
+from catalog.pagination import clamp_page
 from catalog.permissions import can
 
 from ..extensions import db
@@ -35,7 +36,8 @@ def department(dept: str) -> str | Response:
     return render_template(
         "browse/department.html",
         department=found.item,
-        offerings=directory.listed_offerings(db.session, found.item),
+        offerings=directory.listed_offerings(db.session, found.item,
+                                             clamp_page(request.args.get("page"))),
     )
 
 

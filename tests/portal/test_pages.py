@@ -172,3 +172,14 @@ def test_require_login_to_browse(app, client, laptop):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.get("/api/v1/departments").status_code == 401
     assert client.get("/login").status_code == 200
+
+
+def test_long_department_lists_are_paginated(client, make_offering, it_dept):
+    for number in range(55):
+        make_offering(it_dept, slug=f"s{number:02}", title=f"Service {number:02}")
+    first = client.get("/departments/it").get_data(as_text=True)
+    assert "Service 00" in first and "Service 49" in first and "Service 50" not in first
+    assert 'href="/departments/it?page=2"' in first
+    second = client.get("/departments/it?page=2").get_data(as_text=True)
+    assert "Service 54" in second and "Service 00" not in second
+    assert client.get("/departments/it?page=999").status_code == 200
