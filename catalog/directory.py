@@ -41,6 +41,7 @@ def department_options() -> list:
 
 def departments_with_counts(session: Session) -> list[tuple[Department, int]]:
     """Every department by name, with its number of published offerings."""
+    # A correlated count per department walks the (department, status, title) index.
     count = (
         select(func.count(Offering.id))
         .where(Offering.department_id == Department.id, Offering.status == "published")
@@ -55,22 +56,33 @@ def departments_with_counts(session: Session) -> list[tuple[Department, int]]:
 
 
 def popular_offerings(session: Session, limit: int = 8, days: int = 90) -> list[Offering]:
-    """Published offerings most requested lately; ties (and a quiet catalog) go by title."""
+    """Published offerings most requested lately, topped up by title in a quiet catalog."""
     since = utcnow() - timedelta(days=days)
-    demand = (
-        select(ServiceRequest.offering_id, func.count().label("n"))
-        .where(ServiceRequest.created_at >= since)
+    ranked = session.execute(
+        select(ServiceRequest.offering_id)
+        .join(Offering, Offering.id == ServiceRequest.offering_id)
+        .where(ServiceRequest.created_at >= since, Offering.status == "published")
         .group_by(ServiceRequest.offering_id)
-        .subquery()
-    )
-    query = (
-        select(Offering)
-        .outerjoin(demand, demand.c.offering_id == Offering.id)
-        .where(Offering.status == "published")
-        .order_by(func.coalesce(demand.c.n, 0).desc(), Offering.title, Offering.id)
+        .order_by(func.count().desc(), ServiceRequest.offering_id)
         .limit(limit)
-    )
-    return list(session.scalars(query))
+    ).scalars().all()
+    by_id = {o.id: o for o in session.scalars(
+        select(Offering).where(Offering.id.in_(ranked)).options(*offering_card_options()))}
+    popular = [by_id[i] for i in ranked if i in by_id]
+    if len(popular) < limit:
+        popular += session.scalars(
+            select(Offering)
+            .where(Offering.status == "published", Offering.id.not_in(ranked))
+            .order_by(Offering.title, Offering.id)
+            .limit(limit - len(popular))
+            .options(*offering_card_options())
+        )
+    return popular
+
+
+def offering_card_options() -> list:
+    """Loads what an offering card shows (its department's commitments) in one more query."""
+    return [selectinload(Offering.department).selectinload(Department.commitments)]
 
 
 def find_department(session: Session, slug: str) -> Found[Department]:

@@ -26,14 +26,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, commands, errors, i18n, templating
+    from . import auth, commands, errors, i18n, page_cache, templating
     from .api import bp as api_bp
     from .browse import bp as browse_bp
+    from .extensions import csrf, db, migrate
     from .manage import bp as manage_bp
     from .queue import bp as queue_bp
     from .requests import bp as requests_bp
     from .search import bp as search_bp
-    from .extensions import csrf, db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
     for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -23,12 +23,15 @@ STANDARD_SECTIONS = ("included", "not_included", "prerequisites", "process")
 
 class Offering(Base):
     __tablename__ = "offering"
-    __table_args__ = (UniqueConstraint("department_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("department_id", "slug"),
+        # Department pages list and count published offerings by title; home tops up by title.
+        Index("ix_offering_department_status_title", "department_id", "status", "title"),
+        Index("ix_offering_status_title", "status", "title"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("department.id", ondelete="CASCADE"), index=True
-    )
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
     slug: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(10), default="published")
@@ -75,6 +78,12 @@ class Offering(Base):
             return published
         priorities = [p for p, _, _ in published] or ["normal"]
         return [(p, self.first_response_minutes, self.resolution_minutes) for p in priorities]
+
+    @property
+    def headline_target(self) -> tuple[str, int, int] | None:
+        """The target a card shows: normal priority if published, else the first one."""
+        targets = self.targets()
+        return next((t for t in targets if t[0] == "normal"), targets[0] if targets else None)
 
     def is_open_to(self, audience: str | None) -> bool:
         """True if a user of that audience may request it (no audience listed: everyone)."""

@@ -9,10 +9,12 @@ from catalog.pagination import clamp_page
 from catalog.permissions import can
 
 from ..extensions import db
+from ..page_cache import cached_page
 from . import bp
 
 
 @bp.route("/")
+@cached_page
 def home() -> str:
     return render_template(
         "browse/home.html",
@@ -22,6 +24,7 @@ def home() -> str:
 
 
 @bp.route("/departments/")
+@cached_page
 def departments() -> str:
     return render_template(
         "browse/departments.html", departments=directory.departments_with_counts(db.session)
@@ -29,6 +32,7 @@ def departments() -> str:
 
 
 @bp.route("/departments/<dept>")
+@cached_page
 def department(dept: str) -> str | Response:
     found = directory.find_department(db.session, dept)
     if found.moved:
@@ -42,6 +46,7 @@ def department(dept: str) -> str | Response:
 
 
 @bp.route("/departments/<dept>/<offering>")
+@cached_page
 def offering(dept: str, offering: str) -> str | Response:
     found = directory.find_offering(db.session, dept, offering)
     item = found.item

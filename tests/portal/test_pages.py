@@ -183,3 +183,21 @@ def test_long_department_lists_are_paginated(client, make_offering, it_dept):
     second = client.get("/departments/it?page=2").get_data(as_text=True)
     assert "Service 54" in second and "Service 00" not in second
     assert client.get("/departments/it?page=999").status_code == 200
+
+
+def test_cached_pages_show_a_catalog_change_at_once(client, session, laptop):
+    assert "Order a new laptop" in client.get("/departments/it").get_data(as_text=True)
+    from catalog.revision import bump_catalog_revision
+    laptop.title = "Order a notebook"
+    bump_catalog_revision(session)   # what every catalog operation does in its transaction
+    session.commit()
+    page = client.get("/departments/it").get_data(as_text=True)
+    assert "Order a notebook" in page and "Order a new laptop" not in page
+
+
+def test_signed_in_pages_are_never_served_from_the_anonymous_cache(client, auth, make_user,
+                                                                    laptop):
+    assert "Sign in to request" in client.get("/departments/it/new-laptop").get_data(as_text=True)
+    auth.login(make_user(audience="employee"))
+    page = client.get("/departments/it/new-laptop").get_data(as_text=True)
+    assert "Sign in to request" not in page and "Sign out" in page
