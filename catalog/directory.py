@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .catalog_file.validate import SLUG
 from .errors import NotFound
 from .models import (
     Department,
@@ -87,6 +88,8 @@ def offering_card_options() -> list:
 
 def find_department(session: Session, slug: str) -> Found[Department]:
     """The department at that slug, or the one that used to be there; NotFound otherwise."""
+    if not SLUG.match(slug):  # nothing that is not a slug was ever stored as one
+        raise NotFound(f"There is no department {slug!r}.")
     department = session.scalar(
         select(Department).where(Department.slug == slug).options(*department_options())
     )
@@ -101,6 +104,8 @@ def find_department(session: Session, slug: str) -> Found[Department]:
 def find_offering(session: Session, department_slug: str, slug: str) -> Found[Offering]:
     """The offering at that address (current or former); NotFound otherwise."""
     department = find_department(session, department_slug)
+    if not SLUG.match(slug):
+        raise NotFound(f"There is no offering {slug!r} in {department.item.name}.")
     offering = session.scalar(
         select(Offering).where(Offering.department_id == department.item.id, Offering.slug == slug)
     )

@@ -15,11 +15,11 @@ from ..clock import WEEKDAYS, holiday_region_is_known
 from ..durations import parse_duration
 from ..models import AUDIENCES, FIELD_TYPES, LANGUAGES, OFFERING_STATUSES, PRIORITIES
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
-FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}\Z")
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}\Z")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 DEFAULT_DAY_MINUTES = 540
 
 DEPARTMENT_KEYS = {

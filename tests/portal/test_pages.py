@@ -201,3 +201,10 @@ def test_signed_in_pages_are_never_served_from_the_anonymous_cache(client, auth,
     auth.login(make_user(audience="employee"))
     page = client.get("/departments/it/new-laptop").get_data(as_text=True)
     assert "Sign in to request" not in page and "Sign out" in page
+
+
+@pytest.mark.parametrize("url", ["/departments/%00", "/departments/it/%00x", "/departments/IT",
+                                 "/departments/it/a%20b", "/departments/" + "x" * 5000])
+def test_addresses_that_cannot_be_slugs_are_404_never_500(client, laptop, url):
+    assert client.get(url).status_code == 404
+    assert client.get("/api/v1" + url).status_code == 404
