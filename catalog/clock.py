@@ -151,14 +151,22 @@ class BusinessCalendar:
             raise ValueError(f"no working time within {MAX_SEARCH_DAYS} days after {at}")
         return first[0].astimezone(self.zone)
 
-    def due_at(self, start: datetime, minutes: int) -> datetime:
-        """When ``minutes`` business minutes from ``start`` run out, in the calendar zone."""
+    def due_at(self, start: datetime, minutes: int, pauses: Iterable[Pause] = ()) -> datetime:
+        """When ``minutes`` business minutes from ``start`` run out, in the calendar zone.
+
+        Paused time (e.g. a request waiting on its requester) does not count; every pause
+        must have ended, because while the clock stands still nothing can be due.
+        """
         if minutes < 0:
             raise ValueError(f"target must not be negative, got {minutes} minutes")
         start_utc = _as_utc(start)
         remaining = timedelta(minutes=minutes)
         horizon = start_utc + MAX_SEARCH_DAYS * _ONE_DAY
-        for opens, closes in self._intervals(start_utc, horizon):
+        pauses = list(pauses)
+        if any(pause_end is None for _, pause_end in pauses):
+            raise ValueError("nothing is due while the clock is paused")
+        merged = _merge_pauses(pauses, start_utc, horizon)
+        for opens, closes in _without(self._intervals(start_utc, horizon), merged):
             available = closes - opens
             # "<=" makes a target that runs out exactly at closing due at closing.
             if remaining <= available:
@@ -210,6 +218,23 @@ class BusinessCalendar:
                 if opens < closes:
                     yield opens, closes
             day += _ONE_DAY
+
+
+def _without(
+    intervals: Iterable[tuple[datetime, datetime]], pauses: list[tuple[datetime, datetime]]
+) -> Iterator[tuple[datetime, datetime]]:
+    """Yield the parts of sorted intervals that lie outside sorted, disjoint pauses."""
+    for opens, closes in intervals:
+        for pause_start, pause_end in pauses:
+            if pause_end <= opens or pause_start >= closes:
+                continue
+            if pause_start > opens:
+                yield opens, pause_start
+            opens = max(opens, pause_end)
+            if opens >= closes:
+                break
+        if opens < closes:
+            yield opens, closes
 
 
 def _merge_pauses(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, utcnow
 
 if TYPE_CHECKING:
+    from .attachments import Attachment
     from .departments import Department
     from .offerings import Offering
     from .users import User
@@ -31,12 +32,28 @@ class ServiceRequest(Base):
     priority: Mapped[str] = mapped_column(String(20), default="normal")
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The form's field definitions as they were when the request was sent, so the answers
+    # keep their labels after the department edits the form.
+    form: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    first_response_due: Mapped[datetime]
-    resolution_due: Mapped[datetime]
+    # The targets committed to at submission, in business minutes; None where the department
+    # publishes no commitment (then nothing is due either).
+    first_response_minutes: Mapped[int | None]
+    resolution_minutes: Mapped[int | None]
+    first_response_due: Mapped[datetime | None]
+    resolution_due: Mapped[datetime | None]
+    # When three quarters of a target are spent: from then on the request is "at risk".
+    first_response_risk_at: Mapped[datetime | None]
+    resolution_risk_at: Mapped[datetime | None]
+    # Set while the resolution clock stands still (waiting on the requester, resolved, closed).
+    paused_at: Mapped[datetime | None]
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # Business time actually taken (department calendar, waiting pauses excluded), stored when
+    # it happens so that adherence medians and percentiles are computed in SQL.
+    first_response_business_minutes: Mapped[int | None]
+    resolution_business_minutes: Mapped[int | None]
 
     department: Mapped[Department] = relationship()
     offering: Mapped[Offering] = relationship()
@@ -44,6 +61,9 @@ class ServiceRequest(Base):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestEvent.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
     )
 
     @property
@@ -65,10 +85,15 @@ class RequestEvent(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     old_status: Mapped[str | None] = mapped_column(String(20))
     new_status: Mapped[str | None] = mapped_column(String(20))
+    # For "assigned" events: who the request went to (None: unassigned).
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
 
 class ReferenceCounter(Base):

@@ -361,3 +361,109 @@ def test_due_at_and_business_minutes_between_are_inverse(
         # Nothing is due before its time: one second earlier the target is not yet spent.
         assert calendar.business_minutes_between(start, due - timedelta(seconds=1)) < minutes
         assert calendar.is_open(due - timedelta(microseconds=1))
+
+
+# A hand-worked table for a department as the portal builds it: IT in Munich, Mon-Fri
+# 07:30-18:00 (so "1d" is 10.5 h = 630 min), Bavarian public holidays. Targets are written as
+# in the catalog file. Each expected time was worked out by hand from the calendar of 2025/26.
+MUNICH_IT = dict(timezone="Europe/Berlin", work_days="mon,tue,wed,thu,fri", day_start="07:30",
+                 day_end="18:00", holiday_region="DE-BY")
+
+
+@pytest.mark.parametrize(
+    ("case", "start", "target", "expected", "region"),
+    [
+        ("before opening", berlin(2025, 7, 7, 6), "30m", berlin(2025, 7, 7, 8), "DE-BY"),
+        ("after closing: 4h from the next opening", berlin(2025, 7, 7, 19), "4h",
+         berlin(2025, 7, 8, 11, 30), "DE-BY"),
+        ("runs out exactly at closing", berlin(2025, 7, 8, 16), "2h", berlin(2025, 7, 8, 18),
+         "DE-BY"),
+        ("Friday evening waits for Monday", berlin(2025, 7, 11, 18, 30), "1h",
+         berlin(2025, 7, 14, 8, 30), "DE-BY"),
+        ("Sunday", berlin(2025, 7, 13, 12), "15m", berlin(2025, 7, 14, 7, 45), "DE-BY"),
+        # Fri 15 Aug 2025, Assumption Day: a holiday in Bavaria, a working day in NRW.
+        ("15 Aug in DE-BY", berlin(2025, 8, 14, 17), "2h", berlin(2025, 8, 18, 8, 30),
+         "DE-BY"),
+        ("15 Aug in DE-NW", berlin(2025, 8, 14, 17), "2h", berlin(2025, 8, 15, 8, 30),
+         "DE-NW"),
+        ("one day over the holiday", berlin(2025, 8, 14, 10), "1d", berlin(2025, 8, 18, 10),
+         "DE-BY"),
+        ("three days over a weekend", berlin(2025, 7, 9, 10), "3d", berlin(2025, 7, 14, 10),
+         "DE-BY"),
+        ("Christmas: 1 h on 24 Dec, then 25/26 Dec off", berlin(2025, 12, 24, 17), "3h",
+         berlin(2025, 12, 29, 9, 30), "DE-BY"),
+        ("Epiphany 2026 in Bavaria", berlin(2026, 1, 5, 17, 30), "1h",
+         berlin(2026, 1, 7, 8), "DE-BY"),
+        # Sun 30 Mar 2025 02:00 -> 03:00 and Sun 26 Oct 2025 03:00 -> 02:00 in Berlin.
+        ("into summer time", berlin(2025, 3, 28, 17), "2h", berlin(2025, 3, 31, 8, 30), "DE-BY"),
+        ("into winter time", berlin(2025, 10, 24, 17), "2h", berlin(2025, 10, 27, 8, 30),
+         "DE-BY"),
+        ("ten days", berlin(2025, 7, 1, 9), "10d", berlin(2025, 7, 15, 9), "DE-BY"),
+    ],
+)
+def test_department_calendar_hand_worked_table(case, start, target, expected, region):
+    from catalog.durations import parse_duration
+    from catalog.models import Department
+
+    department = Department(**{**MUNICH_IT, "holiday_region": region})
+    calendar = department.calendar
+    due = calendar.due_at(start, parse_duration(target, department.day_minutes))
+    assert due == expected, case
+    assert due.utcoffset() == expected.utcoffset(), case  # summer or winter time, as expected
+
+
+def test_dst_cases_of_the_hand_worked_table_in_utc():
+    calendar = BusinessCalendar(timezone="Europe/Berlin", start=time(7, 30), end=time(18))
+    assert calendar.due_at(berlin(2025, 3, 28, 17), 120) == datetime(2025, 3, 31, 6, 30,
+                                                                     tzinfo=UTC)
+    assert calendar.due_at(berlin(2025, 10, 24, 17), 120) == datetime(2025, 10, 27, 7, 30,
+                                                                      tzinfo=UTC)
+
+
+# Pauses: a request waiting on its requester does not use up the department's time.
+@pytest.mark.parametrize(
+    ("label", "start", "minutes", "pauses", "expected"),
+    [
+        ("no pause", berlin(2025, 7, 8, 9), 240, [], berlin(2025, 7, 8, 13)),
+        ("two hours paused", berlin(2025, 7, 8, 9), 240,
+         [(berlin(2025, 7, 8, 10), berlin(2025, 7, 8, 12))], berlin(2025, 7, 8, 15)),
+        ("paused overnight costs only working time", berlin(2025, 7, 8, 9), 240,
+         [(berlin(2025, 7, 8, 12), berlin(2025, 7, 9, 9))], berlin(2025, 7, 9, 10)),
+        ("paused over the weekend", berlin(2025, 7, 11, 15), 240,
+         [(berlin(2025, 7, 11, 16), berlin(2025, 7, 14, 8, 30))], berlin(2025, 7, 14, 11, 30)),
+        ("pause before the start is ignored", berlin(2025, 7, 8, 9), 60,
+         [(berlin(2025, 7, 7, 9), berlin(2025, 7, 8, 9))], berlin(2025, 7, 8, 10)),
+        ("pause after the due time changes nothing", berlin(2025, 7, 8, 9), 60,
+         [(berlin(2025, 7, 8, 11), berlin(2025, 7, 8, 12))], berlin(2025, 7, 8, 10)),
+        ("zero target paused at opening", berlin(2025, 7, 8, 7), 0,
+         [(berlin(2025, 7, 8, 7, 30), berlin(2025, 7, 8, 9))], berlin(2025, 7, 8, 9)),
+        ("overlapping pauses", berlin(2025, 7, 8, 8), 120,
+         [(berlin(2025, 7, 8, 9), berlin(2025, 7, 8, 11)),
+          (berlin(2025, 7, 8, 10), berlin(2025, 7, 8, 12))], berlin(2025, 7, 8, 13)),
+    ],
+)
+def test_due_at_with_pauses_table(label, start, minutes, pauses, expected):
+    assert OFFICE.due_at(start, minutes, pauses) == expected, label
+
+
+def test_nothing_is_due_while_the_clock_is_paused():
+    with pytest.raises(ValueError, match="paused"):
+        OFFICE.due_at(berlin(2025, 7, 8, 9), 60, [(berlin(2025, 7, 8, 9, 30), None)])
+
+
+pauses_strategy = st.lists(
+    st.tuples(instants, st.integers(min_value=0, max_value=5 * 24 * 60)), max_size=4
+).map(lambda items: [(begin, begin + timedelta(minutes=length)) for begin, length in items])
+
+
+@settings(max_examples=200, deadline=None)
+@given(calendar=st.sampled_from(CALENDARS), start=instants,
+       minutes=st.integers(min_value=0, max_value=5 * 540), pauses=pauses_strategy)
+def test_due_at_with_pauses_is_the_inverse_of_measuring_with_pauses(
+    calendar: BusinessCalendar, start: datetime, minutes: int,
+    pauses: list[tuple[datetime, datetime]],
+) -> None:
+    due = calendar.due_at(start, minutes, pauses)
+    assert calendar.business_minutes_between(start, due, pauses) == pytest.approx(
+        minutes, abs=1e-6)
+    assert due >= calendar.due_at(start, minutes)  # pausing never makes anything due sooner

@@ -1,0 +1,90 @@
+"""Who is told what about a request: notifications written to the outbox in the caller's
+transaction, so a change and its mail are stored together or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .models import OutboxMessage, RequestEvent, ServiceRequest, User
+
+EXCERPT = 2000
+
+
+def enqueue(session: Session, kind: str, to_address: str, request: ServiceRequest | None,
+            data: dict[str, Any], recipient: User | None = None) -> OutboxMessage:
+    """Add one message to the outbox; `send-mail` renders and delivers it."""
+    message = OutboxMessage(kind=kind, to_address=to_address, recipient=recipient,
+                            request=request, data=data)
+    session.add(message)
+    return message
+
+
+def _about(request: ServiceRequest) -> dict[str, Any]:
+    """What every message about a request mentions, as it is now."""
+    return {
+        "ref": request.ref,
+        "offering": request.offering.title,
+        "department": request.department.name,
+        "requester": request.requester.name,
+        "status": request.status,
+        "first_response_due": _iso(request.first_response_due),
+        "resolution_due": _iso(request.resolution_due),
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _tell_requester(session: Session, kind: str, request: ServiceRequest,
+                    extra: dict[str, Any]) -> None:
+    requester = request.requester
+    enqueue(session, kind, requester.email, request,
+            {**_about(request), **extra, "timezone": requester.timezone,
+             "locale": requester.locale}, recipient=requester)
+
+
+def _tell_department(session: Session, kind: str, request: ServiceRequest,
+                     extra: dict[str, Any]) -> None:
+    """The person working on it if someone is, else the department's contact (else owners)."""
+    department = request.department
+    if request.assignee is not None:
+        people = [request.assignee]
+    elif department.contact_email:
+        enqueue(session, kind, department.contact_email, request,
+                {**_about(request), **extra, "timezone": department.timezone, "locale": None})
+        return
+    else:
+        people = department.people("owner")
+    for person in people:
+        enqueue(session, kind, person.email, request,
+                {**_about(request), **extra,
+                 "timezone": person.timezone or department.timezone, "locale": person.locale},
+                recipient=person)
+
+
+def request_submitted(session: Session, request: ServiceRequest) -> None:
+    _tell_requester(session, "submitted", request, {})
+    _tell_department(session, "new_request", request, {})
+
+
+def comment_added(session: Session, request: ServiceRequest, event: RequestEvent,
+                  by_staff: bool) -> None:
+    """The other side of the conversation hears about a comment."""
+    extra = {"author": event.actor.name if event.actor else "", "body": event.body[:EXCERPT]}
+    if by_staff:
+        _tell_requester(session, "comment", request, extra)
+    else:
+        _tell_department(session, "requester_comment", request, extra)
+
+
+def status_changed(session: Session, request: ServiceRequest, event: RequestEvent,
+                   by_staff: bool) -> None:
+    extra = {"old_status": event.old_status, "new_status": event.new_status,
+             "author": event.actor.name if event.actor else "", "body": event.body[:EXCERPT]}
+    if by_staff:
+        _tell_requester(session, "status", request, extra)
+    else:
+        _tell_department(session, "requester_status", request, extra)

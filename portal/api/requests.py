@@ -1,0 +1,164 @@
+"""The request endpoints of the JSON API: create, read, comment, change status.
+
+Same rules as the pages (the same catalog functions); errors are JSON with field messages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import abort, jsonify, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from catalog import directory, queue, submission, workflow
+from catalog.catalog_file.validate import SLUG
+from catalog.errors import NotFound, ValidationError
+from catalog.messages import _
+from catalog.models import Offering, RequestEvent, ServiceRequest, User
+from catalog.permissions import can
+
+from ..extensions import db
+from ..uploads import file_store
+from . import bp
+
+
+def signed_in_user() -> User:
+    """The caller (session or Bearer token); 401 for anonymous callers."""
+    if not current_user.is_authenticated:
+        abort(401)
+    return current_user._get_current_object()
+
+
+def json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="Send a JSON object with Content-Type: application/json.")
+    return body
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def request_url(item: ServiceRequest) -> str:
+    return url_for("requests.detail", ref=item.ref, _external=True)
+
+
+def event_json(event: RequestEvent) -> dict[str, Any]:
+    return {
+        "id": event.id, "kind": event.kind, "at": iso(event.created_at),
+        "actor": event.actor.name if event.actor else None, "body": event.body,
+        "old_status": event.old_status, "new_status": event.new_status,
+        "assignee": event.assignee.name if event.assignee else None,
+    }
+
+
+def fields_json(item: ServiceRequest) -> dict[str, Any]:
+    """The answers; a file answer is its name, size and download address."""
+    fields = dict(item.answers)
+    for attachment in item.attachments:
+        fields[attachment.field_name] = {
+            "filename": attachment.filename, "size": attachment.size,
+            "url": url_for("requests.attachment", ref=item.ref, attachment_id=attachment.id,
+                           _external=True),
+        }
+    return fields
+
+
+def request_json(item: ServiceRequest) -> dict[str, Any]:
+    return {
+        "ref": item.ref, "url": request_url(item), "department": item.department.slug,
+        "offering": item.offering.slug, "priority": item.priority, "status": item.status,
+        "created_at": iso(item.created_at),
+        "due": {"first_response": iso(item.first_response_due),
+                "resolution": iso(item.resolution_due)},
+        "first_response_at": iso(item.first_response_at), "resolved_at": iso(item.resolved_at),
+        "assignee": item.assignee.name if item.assignee else None,
+        "fields": fields_json(item),
+        "events": [event_json(event) for event in item.events],
+    }
+
+
+def offering_from(body: dict[str, Any]) -> Offering:
+    """The offering the body names; a name that leads nowhere is a field error, not a 404."""
+    department, slug = body.get("department"), body.get("offering")
+    problems = {}
+    if not isinstance(department, str) or not SLUG.match(department):
+        problems["department"] = _("Name the department by its slug, e.g. it.")
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        problems["offering"] = _("Name the offering by its slug, e.g. new-laptop.")
+    if problems:
+        raise ValidationError(_("Please correct the marked fields."), problems)
+    try:
+        directory.find_department(db.session, department)
+    except NotFound as error:
+        raise ValidationError(error.message, {"department": error.message}) from None
+    try:
+        offering = directory.find_offering(db.session, department, slug).item
+    except NotFound as error:
+        raise ValidationError(error.message, {"offering": error.message}) from None
+    if offering.status == "draft":
+        message = _("There is no offering %(slug)s.", slug=slug)
+        raise ValidationError(message, {"offering": message})
+    return offering
+
+
+@bp.post("/requests")
+def create_request() -> tuple[Response, int]:
+    user = signed_in_user()
+    body = json_body()
+    offering = offering_from(body)
+    store = file_store()
+    try:
+        created = submission.submit_request(db.session, offering, user,
+                                            priority=body.get("priority"),
+                                            values=body.get("fields", {}), store=store)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        store.discard_written()
+        raise
+    response = jsonify({
+        "ref": created.ref, "url": request_url(created),
+        "due": {"first_response": iso(created.first_response_due),
+                "resolution": iso(created.resolution_due)},
+    })
+    response.headers["Location"] = url_for(".get_request", ref=created.ref, _external=True)
+    return response, 201
+
+
+def visible_request(ref: str) -> ServiceRequest:
+    user = signed_in_user()
+    item = queue.find_request(db.session, ref)
+    if item is None or not can(user, "view_request", item):
+        raise NotFound(_("There is no request %(ref)s.", ref=ref))
+    return item
+
+
+@bp.get("/requests/<ref>")
+def get_request(ref: str) -> Response:
+    return jsonify(request_json(visible_request(ref)))
+
+
+@bp.post("/requests/<ref>/comments")
+def add_comment(ref: str) -> tuple[Response, int]:
+    item = visible_request(ref)
+    event = workflow.add_comment(db.session, item, current_user._get_current_object(),
+                                 json_body().get("body"))
+    db.session.commit()
+    return jsonify(event_json(event)), 201
+
+
+@bp.post("/requests/<ref>/status")
+def change_status(ref: str) -> Response:
+    item = visible_request(ref)
+    body = json_body()
+    user = current_user._get_current_object()
+    if body.get("status") == "cancelled" and not can(user, "work_queue", item):
+        workflow.cancel_request(db.session, item, user, body.get("note", ""))
+    else:
+        workflow.change_status(db.session, item, user, body.get("status"), body.get("note", ""))
+    db.session.commit()
+    return jsonify(request_json(queue.find_request(db.session, ref)))

@@ -1,0 +1,66 @@
+import contextlib
+import signal
+import time
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from catalog.mail_delivery import DeliveryReport, RetryPolicy, deliver_due, deliver_forever
+
+from ..extensions import db
+from ..mail import compose, smtp_settings
+
+
+def retry_policy() -> RetryPolicy:
+    config = current_app.config
+    return RetryPolicy(base_seconds=float(config.get("MAIL_RETRY_SECONDS", 60)),
+                       cap_seconds=float(config.get("MAIL_RETRY_MAX_SECONDS", 3600)),
+                       max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 8)))
+
+
+def _report(report: DeliveryReport, quiet_if_idle: bool) -> None:
+    if quiet_if_idle and not (report.sent or report.retrying or report.given_up):
+        return
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+    click.echo(f"Sent {report.sent}, to retry later {report.retrying}, "
+               f"given up {report.given_up}.", err=True)
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep delivering until stopped (SIGTERM or Ctrl-C).")
+@click.option("--interval", type=float, default=30.0, show_default=True,
+              help="Seconds between passes with --loop.")
+@click.option("--batch", type=int, default=50, show_default=True,
+              help="Messages taken per pass.")
+@with_appcontext
+def send_mail(loop: bool, interval: float, batch: int) -> None:
+    """Deliver the outbox over SMTP: one pass, or passes until stopped with --loop."""
+    settings, policy = smtp_settings(), retry_policy()
+    if not loop:
+        report = deliver_due(db.session, settings, compose, policy=policy, batch=batch)
+        _report(report, quiet_if_idle=False)
+        return
+    stopping = {"now": False}
+
+    def stop(*_: Any) -> None:
+        stopping["now"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"Delivering mail via {settings.host}:{settings.port} every {interval:g} s; "
+               "stop with Ctrl-C.", err=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        deliver_forever(db.session, settings, compose, policy=policy, interval=interval,
+                        should_stop=lambda: stopping["now"],
+                        on_pass=lambda report: _report(report, quiet_if_idle=True),
+                        sleep=lambda seconds: _sleep_unless_stopped(seconds, stopping))
+    click.echo("Stopped.", err=True)
+
+
+def _sleep_unless_stopped(seconds: float, stopping: dict[str, bool]) -> None:
+    """Sleep in short steps so that a stop request ends the loop promptly."""
+    deadline = time.monotonic() + seconds
+    while not stopping["now"] and time.monotonic() < deadline:
+        time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from catalog import directory, queue, submission, workflow
+from catalog.catalog_file.validate import SLUG
+from catalog.errors import CatalogError, ValidationError
+from catalog.models import Offering, ServiceRequest, utcnow
+from catalog.pagination import clamp_page
+from catalog.permissions import can
+from catalog.queue import find_request
+
+from ..errors import handle_http_error
+from ..extensions import db
+from ..uploads import file_store
+from . import bp
+from .display import translate
+from .forms import CancelForm, CommentForm, answers_of, file_fields, put_errors, request_form
+
+
+def priority_choices(offering: Offering) -> list[tuple[str, str]]:
+    names = {"low": _("Low"), "normal": _("Normal"), "high": _("High"),
+             "critical": _("Critical")}
+    return [(p, names.get(p, p)) for p in submission.priorities(offering)] \
+        or [(submission.DEFAULT_PRIORITY, names["normal"])]
+
+
+def build_form(offering: Offering, **kwargs: object) -> FlaskForm:
+    """The request form of the offering, with its published priorities."""
+    return request_form(offering.form, priority_choices(offering),
+                        submission.default_priority(offering),
+                        current_app.config["MAX_UPLOAD_MB"], **kwargs)
+
+
+def visible_offering(dept: str, slug: str) -> tuple[Offering, bool]:
+    if not (SLUG.match(dept) and SLUG.match(slug)):
+        abort(404)  # no such address, whatever bytes it holds
+    found = directory.find_offering(db.session, dept, slug)
+    if found.item.status == "draft" and not can(current_user, "edit_catalog", found.item):
+        abort(404)
+    return found.item, found.moved
+
+
+def render_form(offering: Offering, form: object, status: int = 200,
+                problems: list[str] = ()) -> tuple[str, int]:
+    previews = {due.priority: due for due in submission.due_if_submitted(offering, utcnow())}
+    return render_template(
+        "requests/form.html", offering=offering, department=offering.department, form=form,
+        previews=previews, problems=problems,
+    ), status
+
+
+@bp.route("/departments/<dept>/<offering>/request", methods=["GET", "POST"])
+@login_required
+def new_request(dept: str, offering: str) -> str | Response | tuple[str, int]:
+    item, moved = visible_offering(dept, offering)
+    if moved:
+        target = url_for(".new_request", dept=item.department.slug, offering=item.slug)
+        return redirect(target, 301 if request.method == "GET" else 308)
+    if item.status != "published":
+        return render_template("requests/unavailable.html", offering=item,
+                               department=item.department), 410
+    refusal = submission.refusal(item, current_user)
+    if refusal is not None:
+        return render_template("requests/not_allowed.html", offering=item,
+                               department=item.department, reason=translate(refusal)), 403
+    form = build_form(item)
+    if not form.validate_on_submit():
+        return render_form(item, form)
+    store = file_store()
+    try:
+        created = submission.submit_request(
+            db.session, item, current_user._get_current_object(), priority=form.priority.data,
+            values=answers_of(form, item.form), store=store)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        return render_form(item, form, 422, put_errors(form, error.fields))
+    except BaseException:
+        db.session.rollback()
+        store.discard_written()
+        raise
+    flash(_("Your request %(ref)s has been sent to %(department)s.", ref=created.ref,
+            department=item.department.name), "success")
+    return redirect(url_for(".detail", ref=created.ref), 303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge) -> tuple[str | Response, int]:
+    """A file over the limit is a mistake at the field, not an error page."""
+    # The body was refused before any view ran, so check here what the view would have.
+    if request.endpoint != "requests.new_request" or not current_user.is_authenticated:
+        return handle_http_error(error)
+    args = request.view_args or {}
+    try:
+        item, _moved = visible_offering(args.get("dept", ""), args.get("offering", ""))
+    except (CatalogError, HTTPException):
+        return handle_http_error(error)
+    if item.status != "published" or submission.refusal(item, current_user) is not None:
+        return handle_http_error(error)
+    form = build_form(item, formdata=None)
+    message = _("Files may be at most %(limit)d MB; this one was larger. Please choose a"
+                " smaller file and fill in the form again.",
+                limit=current_app.config["MAX_UPLOAD_MB"])
+    for field in file_fields(form):
+        field.errors = [message]
+    return render_form(item, form, 413, [] if file_fields(form) else [message])
+
+
+@bp.route("/requests/")
+@login_required
+def my_requests() -> str:
+    status = request.args.get("status", "all")
+    if status not in queue.STATUS_FILTERS:
+        status = "all"
+    page = queue.my_requests(db.session, current_user, status,
+                             clamp_page(request.args.get("page")),
+                             current_app.config["PER_PAGE"])
+    return render_template("requests/list.html", page=page, status=status,
+                           states=queue.states_of(db.session, page.items),
+                           filters=["all", *(f for f in queue.STATUS_FILTERS if f != "all")])
+
+
+def visible_request(ref: str) -> ServiceRequest:
+    """The request if the user may see it; 404 otherwise, so references do not leak."""
+    found = find_request(db.session, ref)
+    if found is None or not can(current_user, "view_request", found):
+        abort(404)
+    return found
+
+
+@bp.route("/requests/<ref>")
+@login_required
+def detail(ref: str) -> str:
+    item = visible_request(ref)
+    return render_request(item, CommentForm(formdata=None), CancelForm(formdata=None))
+
+
+def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
+                   status: int = 200) -> tuple[str, int]:
+    staff = can(current_user, "work_queue", item)
+    return render_template(
+        "requests/detail.html", item=item, staff=staff,
+        state=queue.states_of(db.session, [item]).get(item.id),
+        next_statuses=workflow.next_statuses(item) if staff else [],
+        comment_form=comment_form, cancel_form=cancel_form,
+        attachments={a.field_name: a for a in item.attachments},
+    ), status
+
+
+@bp.post("/requests/<ref>/comments")
+@login_required
+def comment(ref: str) -> Response | tuple[str, int]:
+    item = visible_request(ref)
+    form = CommentForm()
+    try:
+        workflow.add_comment(db.session, item, current_user._get_current_object(),
+                             form.body.data)
+        db.session.commit()
+    except ValidationError as error:
+        db.session.rollback()
+        form.body.errors = [translate(m) for m in error.fields.values()] or [error.message]
+        return render_request(visible_request(ref), form, CancelForm(formdata=None), 422)
+    except CatalogError as error:
+        db.session.rollback()
+        flash(translate(error.message), "error")
+        return redirect(url_for(".detail", ref=ref), 303)
+    flash(_("Your message has been added."), "success")
+    return redirect(url_for(".detail", ref=ref, _anchor="conversation"), 303)
+
+
+@bp.post("/requests/<ref>/cancel")
+@login_required
+def cancel(ref: str) -> Response:
+    item = visible_request(ref)
+    form = CancelForm()
+    try:
+        workflow.cancel_request(db.session, item, current_user._get_current_object(),
+                                form.reason.data or "")
+        db.session.commit()
+    except CatalogError as error:
+        db.session.rollback()
+        flash(translate(error.fields.get("reason") or error.message), "error")
+        return redirect(url_for(".detail", ref=ref), 303)
+    flash(_("Your request %(ref)s has been cancelled.", ref=ref), "success")
+    return redirect(url_for(".detail", ref=ref), 303)
+
+
+@bp.route("/requests/<ref>/attachments/<int:attachment_id>")
+@login_required
+def attachment(ref: str, attachment_id: int) -> Response:
+    item = visible_request(ref)
+    found = next((a for a in item.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    path = file_store().path_of(found.stored_name)
+    if not path.is_file():
+        abort(410)
+    response = send_file(path, as_attachment=True, download_name=found.filename,
+                         mimetype="application/octet-stream", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,86 @@
+"""Browser tests: the portal served for real (werkzeug in a thread, a SQLite file) and Chromium
+driven by Playwright. Run with `make test-browser` (marker `browser`)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from catalog.models import Base
+from portal import ROOT, create_app
+from portal.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+OUTPUT = ROOT / "test-output"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+
+    def session(self) -> Session:
+        """A session of the test's own on the server's database."""
+        with self.app.app_context():
+            return Session(db.engine, expire_on_commit=False)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    """The app on a fresh SQLite file, served on 127.0.0.1 and a free port, CSRF and all."""
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(instance))
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+                      "SECRET_KEY": "browser-test", "BASE_URL": "http://127.0.0.1"})
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def browser_page() -> Iterator[Any]:
+    """A Chromium page (Debian's Chromium, headless) that closes after the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="en-GB", timezone_id="Europe/Berlin",
+                                      accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def screenshot(browser_page: Any) -> Callable[[str], Path]:
+    """Saves a full-page screenshot under test-output/ and returns its path."""
+    def take(name: str) -> Path:
+        OUTPUT.mkdir(exist_ok=True)
+        path = OUTPUT / f"{name}.png"
+        browser_page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
