@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-browser setup db translations lint clean bench
+.PHONY: run test test-postgres test-browser setup db translations update-translations lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -f -d portal/translations >/dev/null 2>&1 || true
+
+# After changing user-visible strings: extract them, then translate the new ones in the .po file.
+update-translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		-o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations
 
 setup: $(STAMP) translations
 
