@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -f -d portal/translations >/dev/null 2>&1 || true
+	$(BIN)/pybabel compile -d portal/translations >/dev/null
 
 # After changing user-visible strings: extract them, then translate the new ones in the .po file.
 update-translations: $(STAMP)
