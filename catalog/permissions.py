@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Department, Offering, ServiceRequest, User
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Department, DepartmentRole, Offering, ServiceRequest, User
 
 # action -> the roles in the target's department that allow it (admins may do everything)
 DEPARTMENT_ROLES_FOR = {
@@ -37,10 +40,36 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
     if action == "request":
         return isinstance(target, Offering) and target.status == "published" \
             and target.is_open_to(user.audience)
-    if action == "view_request":
+    # Seeing a request, its attachments, and writing on it: the requester and the department.
+    if action in ("view_request", "comment_request"):
         return isinstance(target, ServiceRequest) and (
             target.requester_id == user.id or "agent" in roles_in(user, target.department)
             or "owner" in roles_in(user, target.department))
+    if action == "cancel_request":
+        return isinstance(target, ServiceRequest) and target.requester_id == user.id
     if action in DEPARTMENT_ROLES_FOR:
         return bool(DEPARTMENT_ROLES_FOR[action] & roles_in(user, department_of(target)))
-    return False  # admin-only actions: manage_departments, manage_users
+    return False  # admin-only actions: ADMIN_ONLY_ACTIONS and anything not listed above
+
+
+# Only admins: create departments, rename them, name their owners and agents.
+ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people")
+
+
+def managed_departments(session: Session, user: User | None) -> list[Department]:
+    """The departments whose management pages the user sees: owned, worked for, or all (admin)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    query = select(Department).order_by(Department.name)
+    if not user.is_admin:
+        query = query.where(Department.id.in_(
+            select(DepartmentRole.department_id).where(DepartmentRole.user_id == user.id)))
+    return list(session.scalars(query))
+
+
+def may_manage(session: Session, user: User | None) -> bool:
+    """True if the user owns or works for a department, or is an admin (the "Manage" link)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_admin or session.scalar(
+        select(DepartmentRole.id).where(DepartmentRole.user_id == user.id).limit(1)) is not None

@@ -1,0 +1,200 @@
+"""Between the owners' forms and the catalog file format that catalog/ validates and writes;
+and problems reported by path (e.g. `form[1].choices`) put back at their form field."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from wtforms import Field, Form
+
+from catalog.editing import suggest_slug
+from catalog.models import PRIORITIES, STANDARD_SECTIONS
+
+from .forms import DepartmentSettingsForm, OfferingForm
+
+BLANK_ROW = {"name": "", "label": "", "type": "text", "required": False, "help": "",
+             "choices": ""}
+_PATH = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?")
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# Offerings ---------------------------------------------------------------------------------------
+
+def offering_form_data(snapshot: dict[str, Any], version: int | None) -> dict[str, Any]:
+    """What the edit form starts with, from an offering in the catalog file format."""
+    standard = snapshot.get("service_standard") or {}
+    commitment = snapshot.get("commitment") or {}
+    return {
+        **{key: snapshot.get(key) or "" for key in ("title", "slug", "summary", "description")},
+        "status": snapshot.get("status") or "draft",
+        "language": snapshot.get("language") or "en",
+        "replaced_by": snapshot.get("replaced_by") or "",
+        "keywords": ", ".join(snapshot.get("keywords") or []),
+        "audience": list(snapshot.get("audience") or []),
+        **{f"standard_{section}": standard.get(section) or "" for section in STANDARD_SECTIONS},
+        "first_response": commitment.get("first_response", ""),
+        "resolution": commitment.get("resolution", ""),
+        "review_interval_months": str(snapshot.get("review_interval_months") or 12),
+        "form_fields": [{**BLANK_ROW, **field, "choices": "\n".join(field.get("choices") or [])}
+                        for field in snapshot.get("form") or []],
+        "version": "" if version is None else str(version),
+    }
+
+
+def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], list[int]]:
+    """The form as one offering in the catalog file format, and for each field of its request
+    form the builder row it came from (blank rows are left out)."""
+    rows: list[int] = []
+    fields: list[dict[str, Any]] = []
+    for index, entry in enumerate(form.form_fields):
+        row = entry.form
+        label, name = (row.label.data or "").strip(), (row.name.data or "").strip()
+        if not label and not name and not lines(row.choices.data) and not row.help.data:
+            continue
+        field: dict[str, Any] = {
+            "name": name or suggest_slug(label).replace("-", "_")[:50],
+            "label": label, "type": row.type.data, "required": bool(row.required.data),
+            "help": (row.help.data or "").strip(),
+        }
+        if row.type.data in ("select", "multiselect"):
+            field["choices"] = lines(row.choices.data)
+        fields.append(field)
+        rows.append(index)
+    title = (form.title.data or "").strip()
+    slug = (form.slug.data or "").strip()
+    raw: dict[str, Any] = {
+        "slug": slug or (suggest_slug(title) if creating else ""),
+        "title": title,
+        "status": form.status.data,
+        "language": form.language.data,
+        "summary": form.summary.data or "",
+        "description": form.description.data or "",
+        "keywords": [k.strip() for k in (form.keywords.data or "").split(",") if k.strip()],
+        "audience": list(form.audience.data or []),
+        "service_standard": {section: form[f"standard_{section}"].data or ""
+                             for section in STANDARD_SECTIONS},
+        "form": fields,
+        # Only a retired offering sends people elsewhere.
+        "replaced_by": (form.replaced_by.data or None) if form.status.data == "retired" else None,
+        "review_interval_months": _whole_number(form.review_interval_months.data),
+    }
+    first = (form.first_response.data or "").strip()
+    resolution = (form.resolution.data or "").strip()
+    if first or resolution:
+        raw["commitment"] = {"first_response": first or None, "resolution": resolution or None}
+    return raw, rows
+
+
+def _whole_number(text: str | None) -> int | str:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else text or 12
+
+
+def rebuild_rows(form: OfferingForm, command: str) -> tuple[list[dict[str, Any]], int | None]:
+    """The builder's rows after "add", "remove-N", "up-N" or "down-N", and the row to focus."""
+    rows = [dict(entry.data) for entry in form.form_fields]
+    verb, _, number = command.partition("-")
+    index = int(number) if number.isdigit() else -1
+    if verb == "add":
+        rows.append(dict(BLANK_ROW))
+        return rows, len(rows) - 1
+    if not 0 <= index < len(rows):
+        return rows, None
+    if verb == "remove":
+        rows.pop(index)
+        return rows, min(index, len(rows) - 1) if rows else None
+    target = index - 1 if verb == "up" else index + 1 if verb == "down" else index
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+        return rows, target
+    return rows, index
+
+
+# Department settings -----------------------------------------------------------------------------
+
+def settings_form_data(snapshot: dict[str, Any]) -> dict[str, Any]:
+    hours = snapshot["business_hours"]
+    by_priority = {c["priority"]: c for c in snapshot["commitments"]}
+    return {
+        "description": snapshot["description"], "contact_email": snapshot["contact_email"],
+        "timezone": hours["timezone"], "days": hours["days"], "start": hours["start"],
+        "end": hours["end"], "holidays": hours.get("holidays") or "",
+        "commitments": [{"priority": p, **{k: by_priority.get(p, {}).get(k, "")
+                                            for k in ("first_response", "resolution")}}
+                        for p in PRIORITIES],
+        "loaded": json.dumps(snapshot, sort_keys=True),
+    }
+
+
+def settings_raw(form: DepartmentSettingsForm) -> tuple[dict[str, Any], list[int]]:
+    """The settings in the catalog file format, and the form row of each commitment given."""
+    commitments, rows = [], []
+    for index, entry in enumerate(form.commitments):
+        row = entry.form
+        first = (row.first_response.data or "").strip()
+        resolution = (row.resolution.data or "").strip()
+        if first or resolution:
+            commitments.append({"priority": row.priority.data, "first_response": first or None,
+                                "resolution": resolution or None})
+            rows.append(index)
+    raw = {
+        "description": form.description.data or "",
+        "contact_email": (form.contact_email.data or "").strip() or None,
+        "business_hours": {"timezone": (form.timezone.data or "").strip(),
+                           "days": list(form.days.data or []),
+                           "start": (form.start.data or "").strip(),
+                           "end": (form.end.data or "").strip(),
+                           "holidays": (form.holidays.data or "").strip() or None},
+        "commitments": commitments,
+    }
+    return raw, rows
+
+
+def loaded_snapshot(text: str | None) -> dict[str, Any] | None:
+    """The settings the form was loaded with; None if the field is missing or unreadable."""
+    try:
+        value = json.loads(text or "")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+# Problems at their fields ------------------------------------------------------------------------
+
+def place_errors(form: Form, problems: dict[str, str], rows: list[int], list_key: str,
+                 list_attr: str) -> list[str]:
+    """Attach each problem to its field; returns the messages that belong to no field.
+
+    Numbered items of `list_key` ("form" of an offering, "commitments" of a department) live in
+    the FieldList `list_attr`; `rows` maps an item's number in the data to its row in the form.
+    """
+    unplaced: list[str] = []
+    for path, message in problems.items():
+        field = _field_for(form, path, rows, list_key, list_attr)
+        if field is None:
+            unplaced.append(f"{path}: {message}" if path else message)
+        else:
+            field.errors = [*field.errors, message]
+    return unplaced
+
+
+def _field_for(form: Form, path: str, rows: list[int], list_key: str,
+               list_attr: str) -> Field | None:
+    match = _PATH.match(path)
+    if match is None:
+        return None
+    key, index, sub = match["key"], match["index"], match["sub"]
+    if key == list_key:
+        if index is None or sub is None or int(index) >= len(rows):
+            return None
+        return form[list_attr].entries[rows[int(index)]].form._fields.get(sub)
+    if key == "service_standard" and sub:
+        return form._fields.get(f"standard_{sub}")
+    if key in ("commitment", "business_hours"):
+        return form._fields.get(sub) if sub else None
+    return form._fields.get(key)
