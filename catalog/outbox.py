@@ -88,3 +88,28 @@ def status_changed(session: Session, request: ServiceRequest, event: RequestEven
         _tell_requester(session, "status", request, extra)
     else:
         _tell_department(session, "requester_status", request, extra)
+
+
+def follow_up_opened(session: Session, request: ServiceRequest, rating: int,
+                     comment: str) -> None:
+    """A poor rating: the department must answer it."""
+    _tell_department(session, "follow_up", request,
+                     {"rating": rating, "body": comment[:EXCERPT]})
+
+
+def follow_up_answered(session: Session, request: ServiceRequest, author: str,
+                       answer: str) -> None:
+    _tell_requester(session, "follow_up_answered", request,
+                    {"author": author, "body": answer[:EXCERPT]})
+
+
+def thanks_sent(session: Session, request: ServiceRequest, recipient: User | None,
+                message: str) -> None:
+    """The person thanked hears of it; thanks to the whole department go to its contact."""
+    extra = {"body": message[:EXCERPT]}
+    if recipient is None:
+        _tell_department(session, "thanks", request, extra)
+    else:
+        enqueue(session, "thanks", recipient.email, request,
+                {**_about(request), **extra, "timezone": recipient.timezone,
+                 "locale": recipient.locale}, recipient=recipient)

@@ -117,6 +117,9 @@ def _status(data: dict[str, Any], when: When, link: str) -> tuple[str, str]:
                title=data["offering"], status=status)]
     if data.get("body"):
         lines += ["", _("Note from %(author)s:", author=data["author"]), data["body"]]
+    if data["new_status"] == "resolved":
+        lines += ["", _("How did we do? Please rate it from 1 to 5, with a comment if you"
+                        " like, on the request's page: %(link)s#feedback", link=link)]
     lines += ["", _("See the request: %(link)s", link=link)]
     return subject, "\n".join(lines) + "\n"
 
@@ -133,8 +136,10 @@ def _requester_status(data: dict[str, Any], when: When, link: str) -> tuple[str,
     return subject, "\n".join(lines) + "\n"
 
 
+from .feedback_mail import FEEDBACK_WRITERS  # noqa: E402  (they use the helpers above)
+
 _WRITERS = {
     "submitted": _submitted, "new_request": _new_request, "comment": _comment,
     "requester_comment": _requester_comment, "status": _status,
-    "requester_status": _requester_status,
+    "requester_status": _requester_status, **FEEDBACK_WRITERS,
 }

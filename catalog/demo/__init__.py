@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts import save_user
 from ..catalog_file import ImportSummary, import_catalog, load_yaml
+from .history import load_demo_history
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
 DEMO_PASSWORD = "demo1234"
@@ -32,7 +33,10 @@ def load_demo_data(session: Session, default_language: str = "en") -> ImportSumm
     for email, name, audience, admin in DEMO_USERS:
         save_user(session, email, name=name, password=DEMO_PASSWORD, audience=audience,
                   admin=admin)
-    return import_catalog(session, load_yaml(CATALOG_FILE.read_text("utf-8")), default_language)
+    summary = import_catalog(session, load_yaml(CATALOG_FILE.read_text("utf-8")),
+                             default_language)
+    load_demo_history(session)
+    return summary
 
 
 def demo_sign_ins() -> list[tuple[str, str]]:

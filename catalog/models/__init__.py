@@ -1,7 +1,10 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
+from .attachments import Attachment
 from .base import Base, utcnow
 from .departments import PRIORITIES, ROLES, Commitment, Department, DepartmentAlias, DepartmentRole
+from .feedback import Feedback, FollowUp, Thanks
+from .history import REVISION_ACTIONS, DepartmentRevision, OfferingRevision
 from .offerings import (
     FIELD_TYPES,
     LANGUAGES,
@@ -11,6 +14,7 @@ from .offerings import (
     Offering,
     OfferingAlias,
 )
+from .outbox import MAIL_STATUSES, OutboxMessage
 from .requests import (
     OPEN_STATUSES,
     REQUEST_STATUSES,
@@ -22,8 +26,10 @@ from .users import AUDIENCES, ApiToken, User
 
 __all__ = [
     "AUDIENCES", "FIELD_TYPES", "LANGUAGES", "OFFERING_STATUSES", "OPEN_STATUSES", "PRIORITIES",
-    "REQUEST_STATUSES", "ROLES", "STANDARD_SECTIONS",
+    "REQUEST_STATUSES", "REVISION_ACTIONS", "ROLES", "STANDARD_SECTIONS",
     "ApiToken", "Base", "CatalogState", "Commitment", "Department", "DepartmentAlias",
-    "DepartmentRole", "Offering", "OfferingAlias", "ReferenceCounter", "RequestEvent",
-    "ServiceRequest", "User", "utcnow",
+    "DepartmentRevision", "DepartmentRole", "Offering", "OfferingAlias", "OfferingRevision",
+    "ReferenceCounter", "RequestEvent", "ServiceRequest", "User", "utcnow",
+    "MAIL_STATUSES", "Attachment", "OutboxMessage",
+    "Feedback", "FollowUp", "Thanks",
 ]

@@ -5,7 +5,7 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 from flask_login import current_user
 
-from catalog import directory
+from catalog import adherence, directory
 from catalog.catalog_file import offering_to_dict
 from catalog.catalog_file.exporter import business_hours_to_dict, commitments_to_list
 from catalog.errors import NotFound
@@ -78,6 +78,7 @@ def department(dept: str) -> Response:
              "language": o.language, "audience": o.audience, "url": offering_url(o)}
             for o in directory.listed_offerings(db.session, item, per_page=10_000).items
         ],
+        "adherence": adherence.record_for(db.session, "department", item.id).as_json(),
     })
 
 

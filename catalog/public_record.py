@@ -1,0 +1,68 @@
+"""What the public pages show of a department's or offering's record: adherence, ratings,
+follow-ups and thanks, gathered in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from . import adherence, feedback, recognition
+from .models import Department, Offering, Thanks, utcnow
+
+
+@dataclass
+class DepartmentRecord:
+    department: Department
+    record: adherence.Record
+    ratings: feedback.RatingSummary
+    follow_ups: feedback.FollowUpSummary
+    thanks: list[Thanks] = field(default_factory=list)
+
+
+def commitments_overview(session: Session, now: datetime | None = None) -> list[DepartmentRecord]:
+    """Every department by name with its record, for /commitments (7 queries in all)."""
+    now = now or utcnow()
+    departments = list(session.scalars(
+        select(Department).options(selectinload(Department.commitments))
+        .order_by(Department.name)))
+    records = adherence.records(session, "department", now=now)
+    ratings = feedback.rating_summaries(session)
+    follow_ups = feedback.follow_up_summaries(session)
+    return [DepartmentRecord(d, records.get(d.id) or adherence.empty_record(now),
+                             ratings.get(d.id, feedback.RatingSummary()),
+                             follow_ups.get(d.id, feedback.FollowUpSummary()))
+            for d in departments]
+
+
+def department_record(session: Session, department: Department,
+                      now: datetime | None = None) -> DepartmentRecord:
+    """One department's record with its recent thanks, for its own page."""
+    ids = [department.id]
+    return DepartmentRecord(
+        department,
+        adherence.records(session, "department", ids, now)[department.id],
+        feedback.rating_summaries(session, "department", ids).get(
+            department.id, feedback.RatingSummary()),
+        feedback.follow_up_summaries(session, ids).get(department.id,
+                                                       feedback.FollowUpSummary()),
+        recognition.recent_thanks(session, department.id),
+    )
+
+
+@dataclass
+class OfferingRecord:
+    offering: Offering
+    record: adherence.Record
+    ratings: feedback.RatingSummary
+
+
+def offering_record(session: Session, offering: Offering,
+                    now: datetime | None = None) -> OfferingRecord:
+    ids = [offering.id]
+    return OfferingRecord(
+        offering, adherence.records(session, "offering", ids, now)[offering.id],
+        feedback.rating_summaries(session, "offering", ids).get(offering.id,
+                                                                 feedback.RatingSummary()))

@@ -1,0 +1,71 @@
+"""Template helpers: the record blocks on department, offering, home and request pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from catalog import adherence, feedback, public_record, recognition
+from catalog.models import Department, Offering, ServiceRequest
+
+from ..extensions import db
+from . import bp
+
+
+@bp.app_template_filter("elapsed_business")
+def elapsed_business(minutes: float | None, department: Department) -> str:
+    """A measured business time, rounded: "45 business minutes", "2.5 business hours"."""
+    if minutes is None:
+        return "–"
+    if minutes < 60:
+        return ngettext("%(num)d business minute", "%(num)d business minutes", round(minutes))
+    if minutes < department.day_minutes:
+        hours = format_decimal(round(minutes / 60, 1))
+        return _("%(num)s business hours", num=hours)
+    days = format_decimal(round(minutes / department.day_minutes, 1))
+    return _("%(num)s business days", num=days)
+
+
+@bp.app_template_global()
+def department_record(department: Department) -> public_record.DepartmentRecord:
+    return public_record.department_record(db.session, department)
+
+
+@bp.app_template_global()
+def offering_record(offering: Offering) -> public_record.OfferingRecord:
+    return public_record.offering_record(db.session, offering)
+
+
+@bp.app_template_global()
+def most_thanked_teams() -> list[recognition.Thanked]:
+    return recognition.most_thanked(db.session)
+
+
+@bp.app_template_global()
+def open_follow_ups(department: Department) -> list[Any]:
+    return feedback.open_follow_ups(db.session, department.id)
+
+
+@bp.app_template_global()
+def request_feedback(item: ServiceRequest) -> dict[str, Any]:
+    """What the request page shows about feedback and thanks, and the forms the user may use."""
+    from .forms import FeedbackForm, FollowUpForm, ThanksForm
+
+    given = feedback.feedback_of(db.session, item)
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    may_rate = feedback.may_rate(item, user) and (given is None or feedback.may_change(given))
+    form = FeedbackForm(formdata=None, rating=str(given.rating) if given else None,
+                        comment=given.comment if given else "")
+    return {
+        "feedback": given, "may_rate": may_rate, "form": form,
+        "thanks": recognition.thanks_of(db.session, item),
+        "handler": recognition.handler_of(item),
+        "thanks_form": ThanksForm(formdata=None), "follow_up_form": FollowUpForm(formdata=None),
+        "is_requester": user is not None and user.id == item.requester_id,
+    }
+
+
+bp.add_app_template_global(adherence.MIN_MEASURED, "min_measured")
