@@ -1,0 +1,51 @@
+"""`init-db` (Alembic migrations) builds exactly the schema the models describe."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+
+from catalog.models import Base
+from portal import MIGRATIONS, create_app
+from portal.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of its own: a new SQLite file, or a new PostgreSQL database."""
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    name = f"migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_migrations_match_the_models_and_downgrade_cleanly(empty_database_url, tmp_path,
+                                                           monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, Base.metadata)
+        assert differences == []
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        upgrade(directory=str(MIGRATIONS))
+        db.engine.dispose()
