@@ -21,6 +21,7 @@ from .messages import _
 from .models import Feedback, FollowUp, ServiceRequest, User, utcnow
 from .pagination import Page, paginate
 from .permissions import can
+from .text_input import clean_text
 
 FEEDBACK_CHANGE_DAYS = 14
 POOR_RATING = 2
@@ -53,17 +54,7 @@ def _rating(value: object) -> int:
 
 def _comment(value: object, field: str = "comment", limit: int = MAX_COMMENT,
              required: bool = False) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(_("Please correct the marked fields."), {field: _("Enter text.")})
-    text = (value or "").replace("\x00", "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise ValidationError(_("Please write something first."),
-                              {field: _("Please write something first.")})
-    if len(text) > limit:
-        message = _("Enter at most %(max)d characters (this is %(length)d).", max=limit,
-                    length=len(text))
-        raise ValidationError(message, {field: message})
-    return text
+    return clean_text(value, field, required=required, limit=limit)
 
 
 def give_feedback(session: Session, request: ServiceRequest, user: User, rating: object,

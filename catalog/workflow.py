@@ -18,6 +18,7 @@ from .messages import _
 from .models import OPEN_STATUSES, REQUEST_STATUSES, RequestEvent, ServiceRequest, User, utcnow
 from .permissions import can, roles_in
 from .request_clock import PAUSED_STATUSES, pause_clock, resume_clock
+from .text_input import clean_text
 
 MAX_TEXT = 10_000
 
@@ -39,21 +40,6 @@ def next_statuses(request: ServiceRequest) -> list[str]:
     return []
 
 
-def _text(value: object, field: str, *, required: bool) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(_("Please correct the marked fields."), {field: _("Enter text.")})
-    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
-    if required and not text:
-        raise ValidationError(_("Please write something first."),
-                              {field: _("Please write something first.")})
-    if len(text) > MAX_TEXT:
-        message = _("Enter at most %(max)d characters (this is %(length)d).", max=MAX_TEXT,
-                    length=len(text))
-        raise ValidationError(message, {field: message})
-    return text
-
-
 def _record_first_response(request: ServiceRequest, actor: User, at: datetime) -> bool:
     staff = is_staff(actor, request)
     if staff and request.first_response_at is None:
@@ -73,7 +59,7 @@ def add_comment(session: Session, request: ServiceRequest, actor: User, body: ob
     if request.status in ("closed", "cancelled"):
         raise Conflict(_("This request is %(status)s; please open a new request instead.",
                          status=request.status))
-    text = _text(body, "body", required=True)
+    text = clean_text(body, "body", required=True, limit=MAX_TEXT)
     now = now or utcnow()
     staff = _record_first_response(request, actor, now)
     event = RequestEvent(kind="comment", actor=actor, body=text, created_at=now)
@@ -100,7 +86,7 @@ def change_status(session: Session, request: ServiceRequest, actor: User, status
     if status not in next_statuses(request):
         raise Conflict(_("A %(old)s request cannot be moved to %(new)s.", old=request.status,
                          new=status))
-    text = _text(note, "note", required=False)
+    text = clean_text(note, "note", limit=MAX_TEXT)
     now = now or utcnow()
     staff = _record_first_response(request, actor, now)
     event = _move(request, actor, status, text, now)
@@ -116,7 +102,7 @@ def cancel_request(session: Session, request: ServiceRequest, actor: User,
         raise PermissionDenied(_("Only the requester can cancel a request."))
     if request.status not in OPEN_STATUSES:
         raise Conflict(_("Only a request that is not resolved yet can be cancelled."))
-    text = _text(reason, "reason", required=False)
+    text = clean_text(reason, "reason", limit=MAX_TEXT)
     now = now or utcnow()
     event = _move(request, actor, "cancelled", text, now)
     outbox.status_changed(session, request, event, by_staff=is_staff(actor, request))
