@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import auth, commands, errors, i18n, page_cache, templating
     from .api import bp as api_bp
     from .browse import bp as browse_bp
+    from .commitments import bp as commitments_bp
     from .extensions import csrf, db, migrate
     from .manage import bp as manage_bp
     from .queue import bp as queue_bp
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
-    for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp):
+    for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp,
+                      commitments_bp):
         app.register_blueprint(blueprint)
     return app

@@ -17,6 +17,7 @@ from catalog.demo import demo_sign_ins, load_demo_data
 from catalog.models import Department
 
 from ..extensions import db
+from ..indexing import catalog_changed
 
 
 @click.command("import")
@@ -43,6 +44,7 @@ def import_command(file: Path, dry_run: bool) -> None:
         click.echo(f"Dry run, nothing written: would have {summary}.")
         return
     db.session.commit()
+    catalog_changed()
     click.echo(f"Imported {file}: {summary}.")
 
 
@@ -66,6 +68,7 @@ def demo_data() -> None:
     click.echo("Loading the demo catalog and users ...", err=True)
     summary = load_demo_data(db.session, current_app.config["CONTENT_LANGUAGE"])
     db.session.commit()
+    catalog_changed()
     click.echo(f"Demo data loaded: {summary}.", err=True)
 
 

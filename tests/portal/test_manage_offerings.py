@@ -176,7 +176,6 @@ def test_renaming_the_slug_in_the_form_keeps_the_old_url_working(client, auth, s
     assert client.get(EDIT).headers["Location"].endswith("/offerings/remote-access/edit")
 
 
-@pytest.mark.xfail(reason="needs search", strict=False)
 def test_renaming_an_offerings_slug_old_url_answers_301_and_search_finds_the_new_title_at_once(
         client, auth, session, people, vpn):
     auth.login(people["owner"])

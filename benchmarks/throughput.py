@@ -1,0 +1,120 @@
+"""Throughput: requests per second of the portal's pages against a bare Flask "hello" app.
+
+    .venv/bin/python benchmarks/throughput.py [--offerings 10000] [--seconds 10]
+
+Both run under gunicorn with 2 sync workers on 127.0.0.1; wrk (`apt-get install wrk`) loads
+them with 2 threads and 8 connections for a fixed time per page. The portal runs on a SQLite
+catalog of N generated offerings (see benchmarks/search.py) with its search index built.
+Anonymous catalog pages are served from the portal's page cache once seen; the "uncached"
+search rows add a new argument to every request, so each one runs the whole search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search import QUERIES, generate_offerings, load_catalog  # noqa: E402
+
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+# wrk runs this Lua to send the fixed mix of queries, each with a fresh argument (no cache).
+ROTATING = """
+local queries = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local q = queries[(counter %% #queries) + 1]
+  return wrk.format(nil, "/search?q=" .. q .. "&run=" .. counter .. "-" .. math.random(1e9))
+end
+"""
+
+
+def start(arguments: list[str], port: int, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         *arguments], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"gunicorn on port {port} did not start")
+
+
+def wrk(url: str, seconds: int, script: Path | None = None) -> float:
+    """Requests per second (after a short warm-up that also fills caches)."""
+    extra = ["--script", str(script)] if script else []
+    subprocess.run(["wrk", "-t2", "-c8", "-d2s", *extra, url], capture_output=True, check=True)
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *extra, url],
+                         capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} failed responses\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offerings", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="throughput-bench-"))
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(work / "instance"),
+           "PORTAL_SECRET_KEY": "benchmark"}
+    os.environ.update(env)
+    from catalog.models import Base
+    from portal import create_app
+    from portal.extensions import db
+    from portal.indexing import search_index
+
+    app = create_app()
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+        load_catalog(db.session, generate_offerings(args.offerings))
+        search_index().rebuild(db.session)
+        db.engine.dispose()
+    script = work / "rotating.lua"
+    script.write_text(ROTATING % ", ".join(
+        '"' + urllib.request.quote(text) + '"' for _, text in QUERIES))
+
+    servers = []
+    try:
+        servers.append(start(["hello_app:app"], 5301, Path(__file__).resolve().parent, env))
+        servers.append(start(["portal:create_app()"], 5302, ROOT, env))
+        portal = "http://127.0.0.1:5302"
+        rows = [
+            ("bare Flask hello", wrk("http://127.0.0.1:5301/", args.seconds)),
+            ("portal home", wrk(f"{portal}/", args.seconds)),
+            ("department page", wrk(f"{portal}/departments/it", args.seconds)),
+            ("offering page", wrk(f"{portal}/departments/it/service-0", args.seconds)),
+            ("search, one query", wrk(f"{portal}/search?q=laptop", args.seconds)),
+            ("search, query mix, uncached", wrk(portal, args.seconds, script)),
+        ]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(30)
+    hello = rows[0][1]
+    print(f"{args.offerings} offerings, gunicorn 2 workers, wrk 2 threads 8 connections, "
+          f"{args.seconds} s per page")
+    for name, rate in rows:
+        print(f"  {name:30} {rate:8.0f} req/s   {100 * rate / hello:5.1f} % of hello")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Snippets: a short piece of an offering's text with the words that matched marked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .compounds import MIN_PART
+from .query import BuiltQuery
+from .text import WORD_RE, fold, stem
+
+# (text, matched) pieces; templates mark the matched ones, so no HTML is built here.
+Segments = list[tuple[str, bool]]
+SNIPPET_LENGTH = 180
+# Only the start of a long text is looked through for a match.
+SCAN_LENGTH = 800
+
+
+class Matcher:
+    """Tells whether a word of an offering's text is one the query looked for."""
+
+    def __init__(self, built: BuiltQuery, language: str) -> None:
+        self.language = language
+        self.words = built.words
+        self.stems = built.stems[language]
+        self.prefixes = tuple(built.prefixes)
+        # A compound that contains a word of the query: "Verwaltung" in "Benutzerverwaltung".
+        self.inner = tuple(s for s in self.stems if len(s) > MIN_PART)
+        self._seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        if word not in self._seen:
+            self._seen[word] = self._matches(word)
+        return self._seen[word]
+
+    def _matches(self, word: str) -> bool:
+        folded = fold(word)
+        if folded in self.words or stem(folded, self.language) in self.stems:
+            return True
+        if self.prefixes and folded.startswith(self.prefixes):
+            return True
+        return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
+
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int,
+                                                                                        int]]:
+        for match in WORD_RE.finditer(text, start, len(text) if end is None else end):
+            if self(match.group()):
+                yield match.span()
+
+
+def segments(text: str, found: list[tuple[int, int]], start: int = 0,
+             end: int | None = None) -> Segments:
+    """The text between start and end cut into plain and matched pieces."""
+    end = len(text) if end is None else end
+    pieces: Segments = []
+    position = start
+    for a, b in found:
+        if a > position:
+            pieces.append((text[position:a], False))
+        pieces.append((text[a:b], True))
+        position = b
+    if position < end:
+        pieces.append((text[position:end], False))
+    return pieces
+
+
+def highlight_all(text: str, matcher: Matcher) -> Segments:
+    return segments(text, list(matcher.spans(text)))
+
+
+def snippet(summary: str, body_parts: Iterable[str], matcher: Matcher) -> Segments:
+    """The summary if it has a match (or the body has none), else the body around a match.
+
+    The body is looked through part by part, and only its first SCAN_LENGTH characters.
+    """
+    found = list(matcher.spans(summary))
+    if found:
+        return segments(summary, found)
+    scanned = 0
+    for part in body_parts:
+        text = part[:SCAN_LENGTH - scanned].replace("\n", " ")
+        first = next(matcher.spans(text), None)
+        if first is not None:
+            return _window(text, first, matcher)
+        scanned += len(text)
+        if scanned >= SCAN_LENGTH:
+            break
+    return segments(summary, [])
+
+
+def _window(body: str, first: tuple[int, int], matcher: Matcher) -> Segments:
+    """About SNIPPET_LENGTH characters around the first match, cut at word boundaries."""
+    start = max(0, first[0] - SNIPPET_LENGTH // 4)
+    if start:
+        space = body.find(" ", start)
+        start = space + 1 if 0 <= space < first[0] else start
+    end = min(len(body), start + SNIPPET_LENGTH)
+    if end < len(body):
+        space = body.rfind(" ", start, end)
+        end = space if space > first[1] else end
+    pieces = segments(body, list(matcher.spans(body, start, end)), start, end)
+    if start > 0:
+        pieces.insert(0, ("… ", False))
+    if end < len(body):
+        pieces.append((" …", False))
+    return pieces

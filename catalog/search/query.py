@@ -1,0 +1,223 @@
+"""Turning what someone typed into Whoosh queries, without ever using Whoosh's query syntax.
+
+Any text is a valid query: control characters are dropped, length and number of terms are
+capped, quotes make phrases and everything else is a plain word. Each word becomes a clause
+(its terms in every zone and language), and the clauses are OR-ed with a bonus for matching
+more of them (see scoring.py); a word that matches nothing is looked up with fuzzy terms;
+the last word also matches as a prefix while someone is still typing it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.reading import IndexReader
+
+from .compounds import Vocabulary
+from .schema import EXACT_BOOST, LANGUAGES, ZONES
+from .text import ALL_STOPWORDS, JOINERS, WORD_RE, fold, language_analyzer
+
+MAX_LENGTH = 200
+MAX_TERMS = 12
+MAX_WORD = 40
+PREFIX_BOOST = 3.0
+FUZZY_BOOST = 0.6
+FUZZY_CANDIDATES = 4
+# Typos rarely hit the first letter, and requiring it keeps the search through the words fast.
+FUZZY_PREFIX = 1
+COMPOUND_BOOST = 0.8
+BORROWED_BOOST = 0.5
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_ANALYZERS = {language: language_analyzer(language) for language in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query reduced to plain words and quoted phrases."""
+
+    text: str
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    # The last word, when the text ends in it (the person may still be typing it).
+    prefix: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.phrases
+
+
+def clean_text(raw: str | None) -> str:
+    """The query text without control or format characters, at most MAX_LENGTH long."""
+    text = unicodedata.normalize("NFC", raw or "")[: MAX_LENGTH * 4]
+    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    text = _CONTROL.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()[:MAX_LENGTH].strip()
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Words and phrases of the text; anything that is not a word is ignored."""
+    text = clean_text(raw)
+    words: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    budget = MAX_TERMS
+    pieces = text.split('"')
+    # Odd pieces were inside quotes; an unbalanced last quote just opens nothing.
+    closed = len(pieces) - (1 if len(pieces) % 2 == 0 else 0)
+    for index, piece in enumerate(pieces):
+        found = [w for w in WORD_RE.findall(piece) if len(w) <= MAX_WORD][:budget]
+        budget -= len(found)
+        if index % 2 == 1 and index < closed and len(found) > 1:
+            phrases.append(tuple(found))
+        else:
+            words.extend(found)
+    prefix = None
+    # A space after the last word means it is finished; so does a closing quote.
+    still_typing = not (raw or "")[:MAX_LENGTH * 4].endswith((" ", "\t", "\n", '"'))
+    if words and still_typing and text.endswith(words[-1]):
+        prefix = words[-1]
+    return ParsedQuery(text=text, words=tuple(words), phrases=tuple(phrases), prefix=prefix)
+
+
+@dataclass
+class BuiltQuery:
+    """The query's clauses (one per word or phrase) and the terms it looks for."""
+
+    clauses: list[Query] = field(default_factory=list)
+    stems: dict[str, set[str]] = field(default_factory=lambda: {lang: set() for lang in LANGUAGES})
+    words: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    # Words of the query not found as typed (for "did you mean").
+    unknown: list[str] = field(default_factory=list)
+
+
+def exact_form(word: str) -> str:
+    """The word as the exact and prefix fields hold it: folded, joiners removed."""
+    return JOINERS.sub("", fold(word))
+
+
+def similar_terms(reader: IndexReader, fieldname: str, text: str, maxdist: int) -> set[str]:
+    """Terms of the field within `maxdist` edits of the text, sharing its first letter.
+
+    Asked of each segment: Whoosh's combined reader falls back to a slower search that also
+    counts swapped letters as one edit, so results would depend on how the index is split.
+    """
+    found: set[str] = set()
+    for segment, _ in reader.leaf_readers():
+        found.update(segment.terms_within(fieldname, text, maxdist, prefix=FUZZY_PREFIX))
+    found.discard(text)
+    return found
+
+
+def analyze(word: str, language: str) -> list[str]:
+    """The query terms of one word in one language (stop words give none)."""
+    return [t.text for t in _ANALYZERS[language](word, mode="query")]
+
+
+class QueryBuilder:
+    """Builds queries against one reader, asking it which terms exist."""
+
+    def __init__(self, reader: IndexReader, vocabulary: Vocabulary,
+                 zones: dict[str, float] | None = None) -> None:
+        self.reader = reader
+        self.vocabulary = vocabulary
+        self.zones = zones or ZONES
+
+    def build(self, parsed: ParsedQuery, fuzzy: bool = True) -> BuiltQuery:
+        built = BuiltQuery()
+        words = [w for w in parsed.words if fold(w) not in ALL_STOPWORDS]
+        only_stopwords = not words
+        clauses: list[Query] = []
+        for index, word in enumerate(parsed.words):
+            is_prefix = parsed.prefix is not None and index == len(parsed.words) - 1
+            stop = fold(word) in ALL_STOPWORDS and not only_stopwords
+            # A word still being typed is no typo: its prefix finds what it will become.
+            typing = is_prefix and ("prefix", exact_form(word)) in self.reader
+            clause = None if stop else self.word_clause(word, built, fuzzy=fuzzy and not typing)
+            if is_prefix:
+                clause = self._with_prefix(clause, word, built)
+            if clause is not None:
+                clauses.append(clause)
+        for phrase in parsed.phrases:
+            clause = self.phrase_clause(phrase, built)
+            if clause is not None:
+                clauses.append(clause)
+        built.clauses = clauses
+        return built
+
+    def _terms(self, word: str, built: BuiltQuery, boost: float = 1.0) -> list[Query]:
+        """Term queries of a word in every zone and language, for terms the index has."""
+        stems = {language: analyze(word, language) for language in LANGUAGES}
+        # German text borrows English words ("Laptops"): English stems count there too.
+        borrowed = [s for s in stems["en"] if s not in stems["de"]]
+        wanted = [(language, text, boost) for language in LANGUAGES for text in stems[language]]
+        wanted += [("de", text, boost * BORROWED_BOOST) for text in borrowed]
+        terms: list[Query] = []
+        for language, text, factor in wanted:
+            built.stems[language].add(text)
+            for zone, weight in self.zones.items():
+                name = f"{zone}_{language}"
+                if (name, text) in self.reader:
+                    terms.append(Term(name, text, boost=weight * factor))
+        exact = exact_form(word)
+        built.words.add(exact)
+        if ("exact", exact) in self.reader:
+            terms.append(Term("exact", exact, boost=EXACT_BOOST * boost))
+        return terms
+
+    def word_clause(self, word: str, built: BuiltQuery, fuzzy: bool = True) -> Query | None:
+        terms = self._terms(word, built)
+        parts = self.vocabulary.split(fold(word)) if len(word) >= 8 else ()
+        if parts:
+            subclauses = [self.word_clause(part, built, fuzzy=False) for part in parts]
+            if all(subclauses):
+                terms.append(And(subclauses, boost=COMPOUND_BOOST))
+        if not terms and fuzzy:
+            built.unknown.append(word)
+            terms = self._fuzzy(word, built)
+        if not terms:
+            return None
+        return terms[0] if len(terms) == 1 else Or(terms)
+
+    def _fuzzy(self, word: str, built: BuiltQuery) -> list[Query]:
+        """Words of the index one or two edits away (5+ letters: 1, 8+ letters: 2)."""
+        exact = exact_form(word)
+        if len(exact) < 5:
+            return []
+        maxdist = 2 if len(exact) >= 8 else 1
+        candidates = [w for w in similar_terms(self.reader, "exact", exact, maxdist)
+                      if w.isalpha()]
+        candidates.sort(key=lambda w: -self.reader.doc_frequency("exact", w))
+        terms: list[Query] = []
+        for candidate in candidates[:FUZZY_CANDIDATES]:
+            found = self._terms(candidate, built, boost=FUZZY_BOOST)
+            if found:
+                terms.append(Or(found) if len(found) > 1 else found[0])
+        return terms
+
+    def _with_prefix(self, clause: Query | None, word: str, built: BuiltQuery) -> Query | None:
+        prefix = exact_form(word)
+        if len(prefix) < 2 or ("prefix", prefix) not in self.reader:
+            return clause
+        built.prefixes.add(prefix)
+        term = Term("prefix", prefix, boost=PREFIX_BOOST)
+        return term if clause is None else Or([clause, term])
+
+    def phrase_clause(self, phrase: tuple[str, ...], built: BuiltQuery) -> Query | None:
+        """The words in this order, in any zone with positions, in either language."""
+        options: list[Query] = []
+        for language in LANGUAGES:
+            stems = [t for w in phrase for t in analyze(w, language)[:1]]
+            built.stems[language].update(stems)
+            if len(stems) < 2:
+                continue
+            for zone, weight in self.zones.items():
+                name = f"{zone}_{language}"
+                if zone != "keywords" and all((name, s) in self.reader for s in stems):
+                    options.append(Phrase(name, stems, boost=weight * 1.5))
+        built.words.update(exact_form(w) for w in phrase if fold(w) not in ALL_STOPWORDS)
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else Or(options)

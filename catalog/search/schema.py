@@ -1,0 +1,112 @@
+"""What the index holds for an offering: the fields, their analysis, and the document."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from ..models import Offering
+from .text import exact_analyzer, language_analyzer, prefix_analyzer, spelling_analyzer
+
+# Bump when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 4
+LANGUAGES = ("de", "en")
+# Zones of an offering and how much a match in each counts: title > keywords > summary > body.
+ZONES = {"title": 6.0, "keywords": 4.0, "summary": 2.5, "body": 1.0}
+EXACT_BOOST = 2.0
+META_ID = "_meta"
+
+
+def build_schema() -> Schema:
+    """The index schema: one field per zone and language, exact words and prefixes."""
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True, sortable=True),
+        "stamp": ID(sortable=True),
+        "department": ID(stored=True, sortable=True),
+        "department_name": ID(sortable=True),
+        "audiences": ID(sortable=True),
+        # Stored for search as you type, which answers without asking the database.
+        "slug": STORED(),
+        "title": STORED(),
+        "meta": STORED(),
+        "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
+        "prefix": TEXT(analyzer=prefix_analyzer(), phrase=False),
+        # Words as people write them (only lowercased), for "did you mean".
+        "spelling": TEXT(analyzer=spelling_analyzer(), phrase=False),
+    }
+    for language in LANGUAGES:
+        analyzer = language_analyzer(language)
+        for zone in ZONES:
+            fields[f"{zone}_{language}"] = TEXT(analyzer=analyzer, phrase=zone != "keywords")
+    return Schema(**fields)
+
+
+def stamp_for(offering_id: int, version: int, department_slug: str, department_name: str) -> str:
+    """Changes whenever what the index holds about the offering changes."""
+    key = f"{version}\x1f{department_slug}\x1f{department_name}"
+    return f"{offering_id}:{zlib.crc32(key.encode()):08x}"
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"https?://\S+")
+_MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~|]+|<[^>]*>")
+
+
+def plain_text(markdown: str | None) -> str:
+    """Markdown as readable plain text for the index and snippets (links keep their text)."""
+    if not markdown:
+        return ""
+    text = _LINK.sub(r"\1", markdown)
+    text = _URL.sub(" ", text)
+    text = _MARKUP.sub(lambda m: m.group(1) or " ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def body_parts(offering: Offering) -> Iterator[str]:
+    """Description and service standard sections as plain text, one at a time."""
+    for part in (offering.description, offering.included, offering.not_included,
+                 offering.prerequisites, offering.process):
+        text = plain_text(part)
+        if text:
+            yield text
+
+
+def body_text(offering: Offering) -> str:
+    """Description and service standard as plain text."""
+    return "\n".join(body_parts(offering))
+
+
+def language_of(offering: Offering) -> str:
+    """The language the offering's text is analysed in."""
+    return offering.language if offering.language in LANGUAGES else "en"
+
+
+def document_for(offering: Offering) -> dict[str, Any]:
+    """The index document of a published offering (its department must be loaded)."""
+    department = offering.department
+    language = language_of(offering)
+    keywords = " ; ".join(offering.keywords or [])
+    body = body_text(offering)
+    audience = list(offering.audience or [])
+    document: dict[str, Any] = {
+        "id": str(offering.id),
+        "stamp": stamp_for(offering.id, offering.version, department.slug, department.name),
+        "department": department.slug,
+        "department_name": department.name,
+        "audiences": ",".join(sorted(audience)),
+        "slug": offering.slug,
+        "title": offering.title,
+        "exact": "\n".join((offering.title, keywords, offering.summary or "", body,
+                            department.name)),
+        "prefix": f"{offering.title}\n{keywords}",
+        "spelling": f"{offering.title}\n{keywords}\n{offering.summary or ''}",
+        f"title_{language}": offering.title,
+        f"keywords_{language}": keywords,
+        f"summary_{language}": offering.summary or "",
+        f"body_{language}": f"{body}\n{department.name}",
+    }
+    return document

@@ -1,0 +1,138 @@
+"""Scoring a query tree over whole posting lists, with the catalog's ranking rules.
+
+Whoosh's matchers score one posting at a time through several layers of Python; for OR
+queries over many fields that is too slow at 10,000 offerings. Here each term's postings are
+read block by block into {document: score}, combined by OR (sum) and AND (intersection),
+and the top-level clauses (one per query word or phrase) earn a coordination bonus: a document
+matching k of n clauses keeps k/n of its score. Term scores are BM25's saturation of the term
+frequency times the inverse document frequency, times the zone's weight; phrases are checked
+on the positions Whoosh stored.
+
+Every search is bounded in time the way Whoosh's TimeLimitCollector bounds its collector loop:
+a deadline checked as postings are read; when it passes, what was found so far is ranked and
+the results say they are partial.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
+
+from .view import IndexView
+
+K1 = 1.2
+
+Scores = dict[int, float]
+
+
+class Deadline:
+    """The time a search may take; checked between posting blocks."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.passed = False
+
+    def check(self) -> bool:
+        if not self.passed and time.monotonic() > self.end:
+            self.passed = True
+        return self.passed
+
+    @property
+    def remaining(self) -> float:
+        return max(0.001, self.end - time.monotonic())
+
+
+class Evaluation:
+    """Scores of one query tree against one index view."""
+
+    def __init__(self, view: IndexView, deadline: Deadline) -> None:
+        self.view = view
+        self.deadline = deadline
+
+    def clauses(self, clauses: list[Query]) -> Scores:
+        """Sum of the clauses' scores, times the share of clauses each document matched."""
+        if len(clauses) == 1:
+            return self.scores(clauses[0])
+        total: Scores = {}
+        matched: Counter[int] = Counter()
+        for clause in clauses:
+            for doc, score in self.scores(clause).items():
+                total[doc] = total.get(doc, 0.0) + score
+                matched[doc] += 1
+        n = len(clauses)
+        return {doc: score * matched[doc] / n for doc, score in total.items()}
+
+    def scores(self, query: Query, factor: float = 1.0) -> Scores:
+        if self.deadline.check():
+            return {}
+        factor *= query.boost
+        if isinstance(query, Term):
+            return self.term(query.fieldname, query.text, factor)
+        if isinstance(query, Or):
+            return _sum([self.scores(q, factor) for q in query.subqueries])
+        if isinstance(query, And):
+            parts = [self.scores(q, factor) for q in query.subqueries]
+            common = set(parts[0]).intersection(*parts[1:]) if parts else set()
+            return {doc: sum(p[doc] for p in parts) for doc in common}
+        if isinstance(query, Phrase):
+            return self.phrase(query, factor)
+        if query is NullQuery:
+            return {}
+        raise TypeError(f"cannot score {query!r}")
+
+    def term(self, fieldname: str, text: str, factor: float) -> Scores:
+        weight = factor * self.view.idf(fieldname, text) * (K1 + 1)
+        once = weight / (1 + K1)
+        scores: Scores = {}
+        for offset, ids, tfs in self.view.postings(fieldname, text):
+            docs = [offset + i for i in ids] if offset else ids
+            if tfs is None:  # every frequency 1: the common case, done in C
+                scores.update(dict.fromkeys(docs, once))
+            else:
+                scores.update(zip(docs, [once if tf == 1 else weight * tf / (tf + K1)
+                                         for tf in tfs], strict=True))
+            if self.deadline.check():
+                break
+        for doc in self.view.deleted.intersection(scores):
+            del scores[doc]
+        return scores
+
+    def phrase(self, query: Phrase, factor: float) -> Scores:
+        """Documents with the words one after the other (checked on the term positions)."""
+        fieldname, words = query.fieldname, list(query.words)
+        docs: set[int] | None = None
+        for word in words:
+            having: set[int] = set()
+            for offset, ids, _ in self.view.postings(fieldname, word):
+                having.update([offset + i for i in ids] if offset else ids)
+            docs = having if docs is None else docs & having
+            if not docs or self.deadline.check():
+                return {}
+        assert docs is not None
+        docs -= self.view.deleted
+        positions = [self.view.positions(fieldname, word, docs) for word in words]
+        weight = factor * sum(self.view.idf(fieldname, w) for w in words)
+        found: Scores = {}
+        for doc in docs:
+            starts = set(positions[0].get(doc, ()))
+            for distance, later in enumerate(positions[1:], 1):
+                starts &= {p - distance for p in later.get(doc, ())}
+                if not starts:
+                    break
+            if starts:
+                found[doc] = weight
+        return found
+
+
+def _sum(parts: list[Scores]) -> Scores:
+    parts = sorted((p for p in parts if p), key=len, reverse=True)
+    if not parts:
+        return {}
+    total = dict(parts[0])
+    for part in parts[1:]:
+        for doc, score in part.items():
+            total[doc] = total.get(doc, 0.0) + score
+    return total

@@ -1,0 +1,67 @@
+"""Running one built query against an index view: top hits, exact total, facet counts."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import compress
+
+from ..models import AUDIENCES
+from .query import BuiltQuery
+from .results import Criteria
+from .scoring import Deadline, Evaluation
+from .view import IndexView
+
+
+@dataclass
+class RawHit:
+    offering_id: int
+    score: float
+    docnum: int
+
+
+@dataclass
+class RawResults:
+    hits: list[RawHit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {"department": {}, "audience": {}})
+    partial: bool = False
+
+
+def run(view: IndexView, built: BuiltQuery, criteria: Criteria, first: int, last: int,
+        time_limit: float, facets: bool = True) -> RawResults:
+    """Hits first..last (0-based, end exclusive), the total and the facet counts.
+
+    Each facet counts the matches as filtered by the other facet, so a visitor who picked a
+    department still sees how many results the other departments have.
+    """
+    if not built.clauses:
+        return RawResults()
+    deadline = Deadline(time_limit)
+    scores = Evaluation(view, deadline).clauses(built.clauses)
+    ids, departments, audiences = view.offering_ids, view.departments, view.audiences
+    department, audience = criteria.department, criteria.audience
+    # compress: documents that are offerings (not the meta document, not deleted), in C.
+    matched = list(compress(scores, map(ids.__getitem__, scores)))
+    in_department = matched if not department else [
+        d for d in matched if departments[d] == department]
+    open_to = matched if not audience else [d for d in matched if audience in audiences[d]]
+    raw = RawResults(partial=deadline.passed)
+    if facets:
+        by_audience: Counter[str] = Counter()
+        # Few distinct sets of audiences: count those, then spread to their members.
+        for members, n in Counter(map(audiences.__getitem__, in_department)).items():
+            for member in members:
+                by_audience[member] += n
+        raw.facets = {
+            "department": dict(Counter(map(departments.__getitem__, open_to)).most_common()),
+            "audience": {a: by_audience[a] for a in AUDIENCES if by_audience[a]},
+        }
+    wanted = open_to if not department else [d for d in open_to if departments[d] == department]
+    raw.total = len(wanted)
+    # Ties keep the order the postings gave, which is the same for the same index.
+    best = heapq.nlargest(last, wanted, key=scores.__getitem__)
+    raw.hits = [RawHit(ids[d], scores[d], d) for d in best[first:last]]
+    return raw

@@ -1,0 +1,113 @@
+"""The API's OpenAPI document, at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from . import bp
+
+ERROR = {"$ref": "#/components/responses/Error"}
+JSON_OBJECT = {"type": "object", "additionalProperties": True}
+
+
+def _path(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string"}}
+
+
+def _query(name: str, description: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": kind}}
+
+
+def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None,
+               status: str = "200", result: dict | None = None, auth: bool = False) -> dict:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "parameters": list(parameters),
+        "responses": {
+            status: {"description": "OK",
+                     "content": {"application/json": {"schema": result or JSON_OBJECT}}},
+            "4XX": ERROR,
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": body}}}
+    if auth:
+        operation["security"] = [{"bearer": []}, {"session": []}]
+    return operation
+
+
+DEPT = _path("dept", "Department slug")
+OFFERING = _path("offering", "Offering slug")
+REF = _path("ref", "Request reference, e.g. IT-2026-00042")
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Service Portal API", "version": "1"},
+    "servers": [{"url": "/api/v1"}],
+    "paths": {
+        "/departments": {"get": _operation("All departments with their number of offerings",
+                                           result={"type": "array", "items": JSON_OBJECT})},
+        "/departments/{dept}": {"get": _operation(
+            "A department with offerings, commitments and adherence", parameters=(DEPT,))},
+        "/departments/{dept}/{offering}": {
+            "get": _operation("An offering in the catalog file format, with id and ETag",
+                              parameters=(DEPT, OFFERING)),
+            "put": _operation(
+                "Create or replace an offering (owners, admins); If-Match makes a stale write "
+                "fail with 412", parameters=(DEPT, OFFERING, {
+                    "name": "If-Match", "in": "header", "required": False,
+                    "schema": {"type": "string"}}), body=JSON_OBJECT, auth=True),
+        },
+        "/search": {"get": _operation("Full-text search with facets and did-you-mean", parameters=(
+            _query("q", "Any text"), _query("department", "Department slug"),
+            _query("audience", "employee, temporary, contractor or shareholder"),
+            _query("page", "Page number", "integer"),
+            _query("per_page", "Results per page", "integer")))},
+        "/suggest": {"get": _operation("Top titles for search as you type",
+                                       parameters=(_query("q", "What was typed so far"),),
+                                       result={"type": "array", "items": JSON_OBJECT})},
+        "/requests": {"post": _operation(
+            "Submit a request", status="201", auth=True, body={
+                "type": "object", "required": ["department", "offering"],
+                "properties": {"department": {"type": "string"}, "offering": {"type": "string"},
+                               "priority": {"type": "string"}, "fields": JSON_OBJECT}})},
+        "/requests/{ref}": {"get": _operation("A request with its events", parameters=(REF,),
+                                              auth=True)},
+        "/requests/{ref}/comments": {"post": _operation(
+            "Comment on a request", parameters=(REF,), status="201", auth=True,
+            body={"type": "object", "required": ["body"],
+                  "properties": {"body": {"type": "string"}}})},
+        "/requests/{ref}/status": {"post": _operation(
+            "Change a request's status (the department's staff)", parameters=(REF,), auth=True,
+            body={"type": "object", "required": ["status"],
+                  "properties": {"status": {"type": "string"}, "note": {"type": "string"}}})},
+        "/requests/{ref}/feedback": {"post": _operation(
+            "Rate a resolved request (the requester)", parameters=(REF,), status="201",
+            auth=True, body={"type": "object", "required": ["rating"], "properties": {
+                "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                "comment": {"type": "string"}}})},
+    },
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "A personal token from `flask --app portal users token`"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "The browser session; writes also need X-CSRFToken"},
+        },
+        "responses": {"Error": {"description": "An error", "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                               "fields": {"type": "object"}}}}}}}}},
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(SPEC)

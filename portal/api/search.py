@@ -1,0 +1,69 @@
+"""GET /api/v1/search and /api/v1/suggest: any text is a valid query, never an error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from catalog.search import Hit, search, suggest
+
+from ..extensions import db
+from ..indexing import search_index
+from ..search.forms import SearchForm
+from . import bp
+
+SUGGESTIONS = 8
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    offering = hit.offering
+    return {
+        "id": offering.id,
+        "department": offering.department.slug,
+        "offering": offering.slug,
+        "title": offering.title,
+        "summary": offering.summary,
+        "url": url_for("browse.offering", dept=offering.department.slug,
+                       offering=offering.slug, _external=True),
+        "score": round(hit.score, 4),
+        # Findable but not requestable by the caller (null for anonymous callers).
+        "open_to_you": offering.is_open_to(current_user.audience)
+        if current_user.is_authenticated else None,
+    }
+
+
+@bp.get("/search")
+def search_endpoint() -> Response:
+    form = SearchForm(request.args)
+    found = search(search_index(), db.session,
+                   form.criteria(per_page=current_app.config["PER_PAGE"]))
+    return jsonify({
+        "total": found.total,
+        "page": found.criteria.page,
+        "per_page": found.criteria.per_page,
+        "query": found.query,
+        "results": [hit_json(hit) for hit in found.hits],
+        "suggestion": found.suggestion,
+        "facets": found.facets,
+        "partial": found.partial or found.degraded,
+    })
+
+
+@bp.get("/suggest")
+def suggest_endpoint() -> Response:
+    """Titles for search as you type; `format=opensearch` answers in the browsers' format."""
+    text = request.args.get("q", "")
+    found = suggest(search_index(), db.session, text, limit=SUGGESTIONS)
+    urls = [url_for("browse.offering", dept=s.department, offering=s.slug, _external=True)
+            for s in found]
+    if request.args.get("format") == "opensearch":
+        response = jsonify([text, [s.title for s in found], [], urls])
+        response.mimetype = "application/x-suggestions+json"
+    else:
+        response = jsonify([{"title": s.title, "url": url}
+                            for s, url in zip(found, urls, strict=True)])
+    response.cache_control.private = True
+    response.cache_control.max_age = 30
+    return response

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask import Response, current_app, g, render_template, request
+from flask_login import current_user
+
+from catalog import directory
+from catalog.search import search
+
+from ..extensions import db
+from ..indexing import search_index
+from ..page_cache import cache, not_cacheable, page_key
+from . import bp
+from .forms import SearchForm
+
+
+def fresh_answer(_: object) -> bool:
+    """Cache only complete answers from an index that reflected the catalog."""
+    return bool(g.get("search_complete"))
+
+
+@bp.route("/search")
+@cache.cached(make_cache_key=page_key, unless=not_cacheable, response_filter=fresh_answer)
+def results() -> str:
+    """Search results with facets and pages, or popular offerings and departments if none."""
+    form = SearchForm(request.args)
+    found = search(search_index(), db.session,
+                   form.criteria(per_page=current_app.config["PER_PAGE"]))
+    g.search_complete = found.current and not found.partial and not found.degraded
+    empty_state = {}
+    if not found.hits:
+        empty_state = {"popular": directory.popular_offerings(db.session),
+                       "departments": directory.departments_with_counts(db.session)}
+    audience = current_user.audience if current_user.is_authenticated else None
+    return render_template("search/results.html", results=found, audience=audience,
+                           **empty_state)
+
+
+@bp.route("/opensearch.xml")
+def opensearch() -> Response:
+    """Lets browsers add the portal as a search engine, with suggestions."""
+    body = render_template("search/opensearch.xml")
+    response = Response(body, mimetype="application/opensearchdescription+xml")
+    response.cache_control.max_age = 3600
+    return response

@@ -1,0 +1,157 @@
+"""The /search page: highlighted snippets, department, commitment, facets that filter,
+pagination, "did you mean" when results are few, an empty state, and OpenSearch."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from catalog.search import operations
+from tests.search_fixtures import load_search_catalog
+
+
+@pytest.fixture
+def catalog(session):
+    load_search_catalog(session)
+
+
+def page(client, query: str) -> str:
+    response = client.get(f"/search?{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def titles(html: str) -> list[str]:
+    """Titles in the list of results (not the popular offerings of the empty state)."""
+    listed = re.search(r'<ol class="search-results".*?</ol>', html, re.S)
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(
+        r'class="card-title" href="[^"]+"[^>]*>(.*?)</a>', listed.group() if listed else "")]
+
+
+def test_a_result_shows_marked_words_department_and_commitment(client, catalog):
+    html = page(client, "q=parking")
+    assert titles(html) == ["Parking space"]
+    assert "<mark>Parking</mark> space" in html
+    assert "Apply for a <mark>parking</mark> space in the company garage." in html
+    assert "Gebäude und Zentrale Verwaltung" in html
+    assert "First response within 4 business hours" in html
+
+
+def test_the_snippet_comes_from_the_description_when_the_summary_does_not_match(client,
+                                                                                 catalog):
+    html = page(client, "q=authenticator")
+    assert re.search(r'<p class="snippet">[^<]*<mark>authenticator</mark>', html)
+
+
+def test_german_offerings_are_marked_as_german_on_an_english_page(client, catalog):
+    html = page(client, "q=Urlaub")
+    assert 'lang="de">Antrag auf <mark>Urlaub</mark></a>' in html
+
+
+def test_department_facet_counts_and_filters(client, catalog):
+    html = page(client, "q=Abrechnung")
+    assert set(titles(html)) == {"Fragen zur Gehaltsabrechnung",
+                                 "Reisekostenabrechnung einreichen"}
+    assert re.search(r'department=finance">Finance <span class="facet-count">\(1\)', html)
+    assert re.search(r'department=hr">Personalabteilung <span class="facet-count">\(1\)', html)
+    filtered = page(client, "q=Abrechnung&department=finance")
+    assert titles(filtered) == ["Reisekostenabrechnung einreichen"]
+    # The other department keeps its count, so one click switches to it.
+    assert re.search(r'department=hr">Personalabteilung <span class="facet-count">\(1\)',
+                     filtered)
+    assert 'href="/search?q=Abrechnung">All departments' in filtered
+
+
+def test_audience_facet_counts_and_filters(client, catalog):
+    html = page(client, "q=Urlaub")
+    assert re.search(r'audience=employee">Employees <span class="facet-count">\(1\)', html)
+    assert "audience=temporary" not in html
+    empty = page(client, "q=Urlaub&audience=temporary")
+    assert titles(empty) == []
+    assert "with these filters" in empty
+    assert 'href="/search?q=Urlaub">Search all departments and audiences' in empty
+
+
+def test_results_are_paginated(client, session, make_department, make_offering):
+    department = make_department(slug="dept", name="Dept")
+    for number in range(25):
+        make_offering(department, slug=f"widget-{number:02}", title=f"Widget {number:02}")
+    from catalog.revision import bump_catalog_revision
+    bump_catalog_revision(session)
+    session.commit()
+    first = page(client, "q=widget")
+    assert len(titles(first)) == 20 and "25 services found" in first
+    assert 'href="/search?q=widget&amp;page=2" rel="next"' in first
+    second = page(client, "q=widget&page=2")
+    assert len(titles(second)) == 5 and not set(titles(second)) & set(titles(first))
+    assert titles(page(client, "q=widget&page=999")) == titles(second)
+    assert titles(page(client, "q=widget&page=abc")) == titles(first)
+
+
+def test_did_you_mean_when_there_are_few_results(client, catalog):
+    html = page(client, "q=pasword")
+    assert 'Did you mean <a href="/search?q=password">password</a>?' in html
+    assert "Did you mean" not in page(client, "q=password")
+
+
+def test_did_you_mean_is_computed_only_for_few_results_and_then_cached(client, catalog,
+                                                                       monkeypatch):
+    calls = []
+    real = operations._spelling.get
+
+    def counting(*args, **kwargs):
+        calls.append(args[2].text)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(operations._spelling, "get", counting)
+    page(client, "q=Personalabteilung+pasword")     # three results: no suggestion needed
+    assert calls == []
+    from catalog.search import spelling
+    computed = []
+    real_did_you_mean = spelling.did_you_mean
+    monkeypatch.setattr(spelling, "did_you_mean",
+                        lambda *a: computed.append(1) or real_did_you_mean(*a))
+    page(client, "q=Elternzeti")
+    page(client, "q=Elternzeti&lang=en")             # not from the page cache
+    assert calls == ["Elternzeti", "Elternzeti"] and computed == [1]
+
+
+def test_empty_state_offers_popular_offerings_and_departments(client, catalog):
+    html = page(client, "q=xylophon")
+    assert "No services match “xylophon”" in html
+    assert "Popular services" in html and 'class="cards"' in html
+    assert 'href="/departments/hr">Personalabteilung</a>' in html
+    assert "Type what you need" in page(client, "")
+
+
+def test_offerings_the_user_may_not_request_are_marked(client, auth, catalog, make_user):
+    assert "You cannot request this" not in page(client, "q=Urlaub")   # anonymous: not marked
+    auth.login(make_user(audience="employee"))
+    assert "You cannot request this" not in page(client, "q=Urlaub")
+    auth.login(make_user(audience="temporary"))
+    html = page(client, "q=Urlaub")
+    assert "Antrag auf Urlaub" in titles(html)[0]
+    assert ("You cannot request this as temporary or agency worker: it is open to "
+            "employees.") in html
+
+
+def test_the_header_search_keeps_the_query(client, catalog):
+    html = page(client, "q=Urlaub")
+    assert re.search(r'id="header-q"[^>]*value="Urlaub"', html)
+    assert 'value=""' in client.get("/").get_data(as_text=True)
+
+
+def test_search_works_without_javascript_and_is_enhanced_with_it(client, catalog):
+    home = client.get("/").get_data(as_text=True)
+    assert re.search(r'<form class="header-search" action="/search" method="get"', home)
+    assert "data-suggest" in home and "js/suggest.js" in home
+
+
+def test_opensearch_description(client):
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/opensearchdescription+xml"
+    body = response.get_data(as_text=True)
+    assert 'template="http://localhost/search?q={searchTerms}"' in body
+    assert "/api/v1/suggest?format=opensearch&amp;q={searchTerms}" in body
