@@ -25,6 +25,9 @@ DEMO_USERS = [
     ("hannah.hr@example.com", "Hannah Hofmann", "employee", False),
     ("frank.finance@example.com", "Frank Fischer", "employee", False),
     ("fiona.facilities@example.com", "Fiona Faber", "employee", False),
+    ("chris.catering@example.com", "Chris Koch", "employee", False),
+    ("mia.marketing@example.com", "Mia Martens", "employee", False),
+    ("leo.legal@example.com", "Leo Lehmann", "employee", False),
 ]
 
 
