@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .catalog_file.validate import EMAIL
 from .messages import Message, _
 from .uploads import NotAnUpload, Upload, upload_from_json
 
 MAX_LENGTH = {"text": 500, "email": 254, "textarea": 10_000}
 MAX_NUMBER = Decimal("1e15")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 # Control characters other than tab and line breaks (PostgreSQL refuses NUL in text and JSON).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
