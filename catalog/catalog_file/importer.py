@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..accounts import get_or_create_user
 from ..errors import ValidationError
 from ..models import PRIORITIES, Commitment, Department, DepartmentRole, Offering
+from ..people.accounts import get_or_create_user
 from ..revision import bump_catalog_revision
 from .validate import (
     CODE,

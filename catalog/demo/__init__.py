@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ..accounts import save_user
 from ..catalog_file import ImportSummary, import_catalog, load_yaml
+from ..people.accounts import save_user
 from .history import load_demo_history
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")

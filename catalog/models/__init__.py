@@ -22,14 +22,15 @@ from .requests import (
     RequestEvent,
     ServiceRequest,
 )
-from .users import AUDIENCES, ApiToken, User
+from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 
 __all__ = [
     "AUDIENCES", "FIELD_TYPES", "LANGUAGES", "OFFERING_STATUSES", "OPEN_STATUSES", "PRIORITIES",
     "REQUEST_STATUSES", "REVISION_ACTIONS", "ROLES", "STANDARD_SECTIONS",
     "ApiToken", "Base", "CatalogState", "Commitment", "Department", "DepartmentAlias",
     "DepartmentRevision", "DepartmentRole", "Offering", "OfferingAlias", "OfferingRevision",
-    "ReferenceCounter", "RequestEvent", "ServiceRequest", "User", "utcnow",
+    "ReferenceCounter", "RequestEvent", "ServiceRequest", "TOKEN_SCOPES", "User", "UserSession",
+    "utcnow",
     "MAIL_STATUSES", "Attachment", "OutboxMessage",
     "Feedback", "FollowUp", "Thanks",
 ]

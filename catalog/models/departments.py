@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .users import User
 
 PRIORITIES = ("low", "normal", "high", "critical")
-ROLES = ("owner", "agent")
+ROLES = ("owner", "agent", "approver")
 
 
 class Department(Base):

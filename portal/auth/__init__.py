@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Request
 from flask_babel import lazy_gettext as _l
 
-from catalog import accounts
 from catalog.models import User
+from catalog.people import accounts
 
 from ..extensions import db, login_manager
 

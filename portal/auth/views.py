@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from catalog import accounts
+from catalog.people import accounts
 
 from ..extensions import db
 from . import bp

@@ -1,9 +1,9 @@
 import click
 from flask.cli import AppGroup
 
-from catalog import accounts
 from catalog.errors import CatalogError
 from catalog.models import AUDIENCES
+from catalog.people import accounts
 
 from ..extensions import db
 

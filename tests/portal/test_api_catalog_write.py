@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from catalog.accounts import issue_token
 from catalog.models import Offering, OfferingRevision
+from catalog.people.accounts import issue_token
 from tests import manage_fixtures
 from tests.manage_fixtures import writes
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from catalog import accounts
 from catalog.models import Attachment, OutboxMessage, ServiceRequest
+from catalog.people import accounts
 from tests import factories
 from tests.request_fixtures import (  # noqa: F401
     agent,

@@ -74,7 +74,7 @@ def test_login_page_carries_next_from_the_query(client):
 
 
 def test_bearer_token_signs_in_api_calls(client, session, emma):
-    from catalog.accounts import issue_token
+    from catalog.people.accounts import issue_token
     token = issue_token(session, emma)
     session.commit()
     # A draft is visible only to those who may edit it: use an admin's token to show it counts.

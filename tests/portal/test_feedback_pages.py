@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from catalog import accounts
 from catalog.models import Feedback, FollowUp, OutboxMessage, Thanks
+from catalog.people import accounts
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import change_status

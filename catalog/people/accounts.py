@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import NotFound, ValidationError
-from .models import AUDIENCES, ApiToken, Department, DepartmentRole, User, utcnow
+from ..errors import NotFound, ValidationError
+from ..models import AUDIENCES, ApiToken, Department, DepartmentRole, User, utcnow
 
 
 def normalize_email(email: str) -> str:
