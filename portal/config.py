@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
     # A URL such as postgresql://user@host:5432/db; None means SQLite in the instance folder.
@@ -32,6 +33,27 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Signing in (README "Signing in"): e-mail and password, OpenID Connect, a trusted proxy.
+    "LOCAL_LOGIN": True,
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_NAME": "single sign-on",
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_GROUPS_CLAIM": "groups",
+    "OIDC_GROUP_ROLES": {},
+    "OIDC_DEFAULT_AUDIENCE": "employee",
+    "OIDC_DEPARTMENT_CLAIM": "department",
+    "OIDC_MANAGER_CLAIM": "manager_email",
+    "OIDC_TIMEOUT": 10,
+    "TRUSTED_HEADER": None,
+    "TRUSTED_PROXIES": "",
+    "SESSION_HOURS": 12,
+    "REMEMBER_DAYS": 14,
+    "TOKEN_DAYS": 90,
+    "RATELIMIT_STORAGE_URL": "memory://",
+    "LOGIN_LIMIT_PER_ACCOUNT": "20 per minute",
+    "LOGIN_LIMIT_PER_ADDRESS": "100 per minute",
 }
 
 
@@ -50,6 +72,16 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     )
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 65536
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    _derive_sign_in_settings(app.config)
+
+
+def _derive_sign_in_settings(config: Config) -> None:
+    """Cookie and limiter settings that follow from the portal's own ones."""
+    secure = str(config["BASE_URL"]).lower().startswith("https://")
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = secure
+    config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(config["REMEMBER_DAYS"]))
+    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+    config["RATELIMIT_HEADERS_ENABLED"] = True
 
 
 def database_uri(url: str | None, instance_path: Path) -> str:

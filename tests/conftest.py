@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from catalog.models import Base, User
+from catalog.people import sessions
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, limiter
 from tests import factories
 
 
@@ -90,6 +92,7 @@ def app(_schema: None, database_url: str, tmp_path: Any,
     })
     app.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE
     yield app
+    limiter.reset()  # sign-in counts are kept per process; each test starts with none
     with app.app_context():
         _empty_all_tables()
         db.engine.dispose()
@@ -134,8 +137,14 @@ class Auth:
         self.client = client
 
     def login(self, user: User) -> User:
+        """A real server-side session, as signing in makes, and its cookie in the client."""
+        with self.client.application.app_context():
+            account = db.session.get(User, user.id)
+            sessions.start_session(db.session, account, lifetime=timedelta(hours=1))
+            db.session.commit()
+            user_id = account.get_id()
         with self.client.session_transaction() as http_session:
-            http_session["_user_id"] = str(user.id)
+            http_session["_user_id"] = user_id
             http_session["_fresh"] = True
         return user
 

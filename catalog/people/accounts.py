@@ -1,15 +1,21 @@
-"""User accounts, roles in departments and personal API tokens."""
+"""User accounts: creating, updating, roles in departments, passwords, deactivation."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import NotFound, ValidationError
-from ..models import AUDIENCES, ApiToken, Department, DepartmentRole, User, utcnow
+from ..messages import _
+from ..models import AUDIENCES, ApiToken, Department, DepartmentRole, User
+from .sessions import end_all_sessions
+
+# Checked against when the e-mail is unknown, so a wrong address costs the same time as a
+# wrong password and does not tell an attacker which accounts exist.
+_UNKNOWN_ACCOUNT_HASH = generate_password_hash("no account has this password")
 
 
 def normalize_email(email: str) -> str:
@@ -72,23 +78,45 @@ def grant_role(session: Session, department: Department, user: User, role: str) 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with that e-mail and password, or None."""
     user = find_user(session, email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.password_hash:
+        check_password_hash(_UNKNOWN_ACCOUNT_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
 
 
-def issue_token(session: Session, user: User) -> str:
-    """A new personal API token; only its hash is stored, so it is shown this once."""
-    token = "sp_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user=user, token_hash=ApiToken.hash(token)))
+def change_password(session: Session, user: User, current: str | None, new: str) -> None:
+    """Set a new password and end every session of the user (the caller starts a new one)."""
+    if user.password_hash and not user.check_password(current or ""):
+        message = _("The current password is not right.")
+        raise ValidationError(message, {"current_password": message})
+    if len(new) < 10:
+        message = _("A password has at least 10 characters.")
+        raise ValidationError(message, {"new_password": message})
+    user.set_password(new)
+    end_all_sessions(session, user)
     session.flush()
-    return token
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a personal API token belongs to, or None."""
-    found = session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
-    if found is None or not found.user.active:
-        return None
-    found.last_used_at = utcnow()
-    return found.user
+def deactivate_user(session: Session, email: str) -> User:
+    """The account can no longer sign in; its sessions and API tokens end now."""
+    user = find_user(session, email)
+    if user is None:
+        raise NotFound(f"There is no account {normalize_email(email)}.")
+    user.active = False
+    end_all_sessions(session, user)
+    for token in list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))):
+        session.delete(token)
+    session.flush()
+    return user
+
+
+def activate_user(session: Session, email: str) -> User:
+    """Let a deactivated account sign in again (it starts with no sessions or tokens)."""
+    user = find_user(session, email)
+    if user is None:
+        raise NotFound(f"There is no account {normalize_email(email)}.")
+    user.active = True
+    session.flush()
+    return user

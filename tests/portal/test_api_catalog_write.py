@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Offering, OfferingRevision
-from catalog.people.accounts import issue_token
+from catalog.people.tokens import issue_token
 from tests import manage_fixtures
 from tests.manage_fixtures import writes
 

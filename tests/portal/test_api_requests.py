@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog.models import Attachment, OutboxMessage, ServiceRequest
-from catalog.people import accounts
+from catalog.people import tokens
 from tests import factories
 from tests.request_fixtures import (  # noqa: F401
     agent,
@@ -32,7 +32,7 @@ FIELDS = {"summary": "A laptop for Jo", "contact": "jo@example.com", "quantity":
 @pytest.fixture
 def bearer(session):
     def token_for(user) -> dict[str, str]:
-        token = accounts.issue_token(session, user)
+        token = tokens.issue_token(session, user)
         session.commit()
         return {"Authorization": f"Bearer {token}"}
     return token_for

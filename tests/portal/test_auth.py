@@ -74,7 +74,7 @@ def test_login_page_carries_next_from_the_query(client):
 
 
 def test_bearer_token_signs_in_api_calls(client, session, emma):
-    from catalog.people.accounts import issue_token
+    from catalog.people.tokens import issue_token
     token = issue_token(session, emma)
     session.commit()
     # A draft is visible only to those who may edit it: use an admin's token to show it counts.
@@ -86,4 +86,4 @@ def test_bearer_token_signs_in_api_calls(client, session, emma):
     url = "/api/v1/departments/hr/draft-one"
     assert client.get(url).status_code == 404
     assert client.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 404
+    assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Feedback, FollowUp, OutboxMessage, Thanks
-from catalog.people import accounts
+from catalog.people import tokens
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import change_status
@@ -97,7 +97,7 @@ def test_bad_ratings_on_the_page_say_so_and_change_nothing(client, auth, session
 
 
 def test_feedback_api(client, session, resolved, employee):
-    token = accounts.issue_token(session, employee)
+    token = tokens.issue_token(session, employee)
     session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     url = f"/api/v1/requests/{resolved.ref}/feedback"

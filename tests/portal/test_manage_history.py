@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from catalog.models import Offering, OfferingRevision
 from tests import manage_fixtures
+from tests.conftest import Auth
 from tests.manage_fixtures import form_data, hidden_value, settings_data, writes
 
 people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
@@ -25,8 +26,7 @@ def test_concurrent_edits_the_stale_save_is_refused_and_the_first_is_kept(app, s
                                                                           vpn):
     first, second = app.test_client(), app.test_client()
     for client, who in ((first, "owner"), (second, "second_owner")):
-        with client.session_transaction() as http_session:
-            http_session["_user_id"] = str(people[who].id)
+        Auth(client).login(people[who])
     # Both open the edit form of the same version.
     version_first = hidden_value(first.get(EDIT).get_data(as_text=True), "version")
     version_second = hidden_value(second.get(EDIT).get_data(as_text=True), "version")
@@ -55,8 +55,7 @@ def test_concurrent_edits_the_stale_save_is_refused_and_the_first_is_kept(app, s
 def test_concurrent_settings_edits_are_refused_too(app, session, people, it):
     first, second = app.test_client(), app.test_client()
     for client, who in ((first, "owner"), (second, "admin")):
-        with client.session_transaction() as http_session:
-            http_session["_user_id"] = str(people[who].id)
+        Auth(client).login(people[who])
     url = "/manage/departments/it/settings"
     page_first, page_second = (c.get(url).get_data(as_text=True) for c in (first, second))
     assert first.post(url, data=settings_data(page_first, holidays="DE-BY")).status_code == 302

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from catalog import editing, history
 from catalog.department_settings import save_department_settings
 from catalog.models import Department, Offering
-from catalog.people.accounts import issue_token
+from catalog.people.tokens import issue_token
 from tests import manage_fixtures
 from tests.manage_fixtures import form_data, writes
 

@@ -1,0 +1,67 @@
+"""Signed-in sessions kept on the server, so that signing out really ends them.
+
+The browser's cookies carry `<user id>:<session key>`; only the key's hash is stored. Deleting
+a row ends the session and the remember-me cookie that points at it, wherever they were copied.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..models import User, UserSession, utcnow
+from ..models.users import sha256
+
+
+def start_session(session: Session, user: User, *, lifetime: timedelta, remember: bool = False,
+                  method: str = "password", now: datetime | None = None) -> str:
+    """A new session for the user; returns its key (also set as `user.session_key`)."""
+    now = now or utcnow()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                              UserSession.expires_at <= now))
+    key = secrets.token_urlsafe(24)
+    session.add(UserSession(user_id=user.id, key_hash=sha256(key), remember=remember,
+                            method=method, created_at=now, expires_at=now + lifetime))
+    user.last_sign_in_at = now
+    user.session_key = key
+    session.flush()
+    return key
+
+
+def user_for_session(session: Session, user_id: int, key: str,
+                     now: datetime | None = None) -> User | None:
+    """The active user whose unexpired session has this key, in one statement; else None."""
+    user = session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.key_hash == sha256(key), User.id == user_id, User.active.is_(True),
+               UserSession.expires_at > (now or utcnow()))
+    )
+    if user is not None:
+        user.session_key = key
+    return user
+
+
+def end_session(session: Session, key: str | None) -> None:
+    """Sign one browser out: its session cookie and remember-me cookie stop working."""
+    if key:
+        session.execute(delete(UserSession).where(UserSession.key_hash == sha256(key)))
+
+
+def end_all_sessions(session: Session, user: User) -> int:
+    """Sign the user out everywhere; returns how many sessions ended."""
+    result = session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.expire(user, ["sessions"])
+    return result.rowcount or 0
+
+
+def active_sessions(session: Session, user: User, now: datetime | None = None
+                    ) -> list[UserSession]:
+    """The user's sessions that have not ended, newest first."""
+    return list(session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id,
+                                  UserSession.expires_at > (now or utcnow()))
+        .order_by(UserSession.created_at.desc())
+    ))

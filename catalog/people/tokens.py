@@ -1,0 +1,81 @@
+"""Personal API tokens: named, expiring, scoped, revocable by their owner."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ..errors import NotFound, ValidationError
+from ..messages import _
+from ..models import TOKEN_SCOPES, ApiToken, User, utcnow
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 366
+
+
+def issue_token(session: Session, user: User, *, name: str = "",
+                scopes: Iterable[str] = TOKEN_SCOPES, days: int | None = DEFAULT_DAYS,
+                now: datetime | None = None) -> str:
+    """A new token; only its hash is stored, so it is shown this once.
+
+    `days=None` makes a token that does not expire (the command line may ask for that).
+    """
+    chosen = set(scopes) | {"read"}
+    unknown = chosen - set(TOKEN_SCOPES)
+    if unknown:
+        message = _("Unknown scope %(scope)s; one of %(scopes)s.", scope=sorted(unknown)[0],
+                    scopes=", ".join(TOKEN_SCOPES))
+        raise ValidationError(message, {"scopes": message})
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        message = _("A token lasts from 1 to %(max)d days.", max=MAX_DAYS)
+        raise ValidationError(message, {"days": message})
+    name = name.strip()
+    if len(name) > 100:
+        message = _("A token's name has at most 100 characters.")
+        raise ValidationError(message, {"name": message})
+    now = now or utcnow()
+    token = "sp_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(
+        user=user, token_hash=ApiToken.hash(token), name=name, created_at=now,
+        scopes=" ".join(s for s in TOKEN_SCOPES if s in chosen),
+        expires_at=None if days is None else now + timedelta(days=days),
+    ))
+    session.flush()
+    return token
+
+
+def token_for(session: Session, token: str, now: datetime | None = None) -> ApiToken | None:
+    """The unexpired token of an active user, with its user loaded; else None."""
+    found = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                           .where(ApiToken.token_hash == ApiToken.hash(token)))
+    now = now or utcnow()
+    if found is None or not found.user.active:
+        return None
+    if found.expires_at is not None and found.expires_at <= now:
+        return None
+    found.last_used_at = now
+    return found
+
+
+def allows(token: ApiToken, scope: str) -> bool:
+    """Every token reads; `requests` and `catalog` tokens also write those."""
+    return scope == "read" or scope in token.scope_list
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Delete one of the user's own tokens; it stops working at once."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_("There is no such token."))
+    session.delete(token)
+    session.flush()
+    return token
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at, ApiToken.id)))

@@ -1,0 +1,142 @@
+"""Who is asking: a Bearer token, a trusted proxy's header, or a signed-in session, in that
+order. A request that sends `Authorization: Bearer` is judged by the token alone."""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import timedelta
+
+from flask import Flask, current_app, g, request
+from flask_babel import gettext as _
+from flask_login import login_user
+
+from catalog.models import ApiToken, User
+from catalog.people import accounts, sessions, tokens
+
+from ..errors import json_error
+from ..extensions import db, login_manager
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer` header ('' if the header is there but empty)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def api_token() -> ApiToken | None:
+    """The token that authenticated this request, if one did."""
+    return g.get("api_token")
+
+
+def session_lifetime(remember: bool) -> timedelta:
+    config = current_app.config
+    if remember:
+        return timedelta(days=float(config["REMEMBER_DAYS"]))
+    return timedelta(hours=float(config["SESSION_HOURS"]))
+
+
+def sign_in(user: User, *, remember: bool = False, method: str = "password") -> None:
+    """Start a new server-side session for this browser and set its cookies.
+
+    The old session's contents are dropped (no fixation; a new CSRF token), except the
+    language the visitor chose.
+    """
+    from flask import session as cookie_session
+
+    language = cookie_session.get("lang")
+    cookie_session.clear()
+    if language:
+        cookie_session["lang"] = language
+    sessions.start_session(db.session, user, lifetime=session_lifetime(remember),
+                           remember=remember, method=method)
+    db.session.commit()
+    login_user(user, remember=remember, duration=session_lifetime(remember) if remember else None)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The user of the session or remember-me cookie, if that session has not ended."""
+    if bearer_token() is not None or g.get("proxy_user") is not None:
+        return None
+    account, _, key = user_id.partition(":")
+    if not account.isdigit() or not key:
+        return None  # a cookie from before sessions were kept on the server
+    return sessions.user_for_session(db.session, int(account), key)
+
+
+@login_manager.request_loader
+def load_user_from_request(_request: object) -> User | None:
+    found = api_token()
+    return found.user if found is not None else g.get("proxy_user")
+
+
+def authenticate_request() -> object | None:
+    """Before every request: check a Bearer token, or honour the trusted proxy's header."""
+    token = bearer_token()
+    if token is not None:
+        found = tokens.token_for(db.session, token) if token else None
+        if found is None:
+            db.session.rollback()
+            message = _("The API token is not valid: unknown, expired or revoked.")
+            response, status = json_error(401, "invalid_token", message)
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response, status
+        db.session.commit()
+        g.api_token = found
+        return None
+    header = current_app.config["TRUSTED_HEADER"]
+    if header and request.headers.get(header) and _from_trusted_proxy():
+        g.proxy_user = _proxy_user(request.headers[header])
+    return None
+
+
+def _proxy_user(email: str) -> User | None:
+    """The account the proxy names; created on first sight, like single sign-on does."""
+    if "@" not in email or len(email) > 254:
+        return None
+    user = accounts.find_user(db.session, email)
+    if user is None:
+        user = accounts.get_or_create_user(db.session, email)
+        user.audience = current_app.config["OIDC_DEFAULT_AUDIENCE"]
+        db.session.commit()
+    return user if user.active else None
+
+
+def _from_trusted_proxy() -> bool:
+    """True if the connection comes from one of PORTAL_TRUSTED_PROXIES.
+
+    The address is the TCP peer's, before any X-Forwarded-For rewriting, so a client cannot
+    claim to be the proxy.
+    """
+    environ = request.environ
+    peer = environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR") or environ.get(
+        "REMOTE_ADDR")
+    try:
+        address = ipaddress.ip_address(peer or "")
+    except ValueError:
+        return False
+    return any(address in network for network in current_app.extensions["trusted_proxies"])
+
+
+def parse_networks(value: str | list[str] | None) -> list[Network]:
+    """PORTAL_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    networks = []
+    for item in (str(i).strip() for i in items):
+        if item:
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(f"PORTAL_TRUSTED_PROXIES: {item!r} is not an address or "
+                                 "CIDR range") from None
+    return networks
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["trusted_proxies"] = parse_networks(app.config["TRUSTED_PROXIES"])
+    if app.config["TRUSTED_HEADER"] and not app.extensions["trusted_proxies"]:
+        raise ValueError("PORTAL_TRUSTED_HEADER needs PORTAL_TRUSTED_PROXIES: the addresses "
+                         "of the proxies allowed to send it.")
+    app.before_request(authenticate_request)
