@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .commitments import bp as commitments_bp
     from .extensions import csrf, db, migrate
     from .manage import bp as manage_bp
+    from .profile import bp as profile_bp
     from .queue import bp as queue_bp
     from .requests import bp as requests_bp
     from .search import bp as search_bp
@@ -46,6 +47,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     commands.init_app(app)
     for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp,
-                      commitments_bp):
+                      commitments_bp, profile_bp):
         app.register_blueprint(blueprint)
     return app

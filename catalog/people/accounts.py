@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from zoneinfo import available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -120,3 +121,20 @@ def activate_user(session: Session, email: str) -> User:
     user.active = True
     session.flush()
     return user
+
+
+def update_profile(session: Session, user: User, *, name: str, locale: str | None,
+                   timezone: str | None, languages: Iterable[str] = ("en", "de")) -> None:
+    """Save what the user says about themselves; checks everything before changing anything."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        message = _("Enter your name (at most 200 characters).")
+        raise ValidationError(message, {"name": message})
+    if locale and locale not in languages:
+        message = _("Choose one of the languages offered.")
+        raise ValidationError(message, {"locale": message})
+    if timezone and timezone not in available_timezones():
+        message = _("Choose a time zone from the list.")
+        raise ValidationError(message, {"timezone": message})
+    user.name, user.locale, user.timezone = name, locale or None, timezone or None
+    session.flush()

@@ -65,3 +65,8 @@ def active_sessions(session: Session, user: User, now: datetime | None = None
                                   UserSession.expires_at > (now or utcnow()))
         .order_by(UserSession.created_at.desc())
     ))
+
+
+def session_id(session: Session, key: str) -> int | None:
+    """The id of the session with this key (to mark "this browser" in a list)."""
+    return session.scalar(select(UserSession.id).where(UserSession.key_hash == sha256(key)))
