@@ -50,7 +50,6 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": "",
     "SESSION_HOURS": 12,
     "REMEMBER_DAYS": 14,
-    "TOKEN_DAYS": 90,
     "RATELIMIT_STORAGE_URL": "memory://",
     "LOGIN_LIMIT_PER_ACCOUNT": "20 per minute",
     "LOGIN_LIMIT_PER_ADDRESS": "100 per minute",

@@ -10,6 +10,10 @@ from . import bp
 
 ERROR = {"$ref": "#/components/responses/Error"}
 JSON_OBJECT = {"type": "object", "additionalProperties": True}
+ERROR_BODY = {"type": "object", "properties": {"error": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                   "fields": {"type": "object"}}}}}
 
 
 def _path(name: str, description: str) -> dict[str, Any]:
@@ -30,6 +34,8 @@ def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None
         "responses": {
             status: {"description": "OK",
                      "content": {"application/json": {"schema": result or JSON_OBJECT}}},
+            # Any call that sends an unknown, expired or revoked Bearer token.
+            "401": {"$ref": "#/components/responses/Unauthorized"},
             "4XX": ERROR,
         },
     }
@@ -38,6 +44,10 @@ def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None
                                     "content": {"application/json": {"schema": body}}}
     if auth:
         operation["security"] = [{"bearer": []}, {"session": []}]
+    if body is not None:
+        operation["responses"]["403"] = {
+            "$ref": "#/components/responses/Error",
+            "description": "Not allowed; `insufficient_scope` when the token lacks the scope"}
     return operation
 
 
@@ -95,15 +105,22 @@ SPEC: dict[str, Any] = {
     "components": {
         "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "A personal token from `flask --app portal users token`"},
+                       "description": "A personal token from the profile page or `flask --app "
+                                      "portal users token`. Every token reads; writing requests "
+                                      "needs the scope `requests`, writing the catalog `catalog`. "
+                                      "With a Bearer header the session cookie is ignored."},
             "session": {"type": "apiKey", "in": "cookie", "name": "session",
                         "description": "The browser session; writes also need X-CSRFToken"},
         },
-        "responses": {"Error": {"description": "An error", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {"error": {
-                "type": "object", "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                               "fields": {"type": "object"}}}}}}}}},
+        "responses": {
+            "Error": {"description": "An error", "content": {"application/json": {
+                "schema": ERROR_BODY}}},
+            "Unauthorized": {
+                "description": "The Bearer token is not valid (code `invalid_token`)",
+                "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                 "description": 'Bearer error="invalid_token"'}},
+                "content": {"application/json": {"schema": ERROR_BODY}}},
+        },
     },
 }
 
