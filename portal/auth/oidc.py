@@ -25,6 +25,7 @@ from ..extensions import db
 from ..requests.display import translate
 from . import bp
 from .identity import sign_in
+from .redirects import safe_next
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ def settings() -> sso.SsoSettings:
 def oidc_start() -> Response | tuple[str, int]:
     if not enabled():
         return _failed(_("Single sign-on is not set up for this portal."), status=404)
-    from .views import safe_next
-
     session["oidc_next"] = safe_next(request.args.get("next")) or ""
     try:
         return client().authorize_redirect(redirect_uri())

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -13,18 +11,7 @@ from ..extensions import db
 from . import bp, oidc, throttle
 from .forms import LoginForm
 from .identity import sign_in
-
-
-def safe_next(target: str | None) -> str | None:
-    """The target if it stays inside the portal (a path, not another host), else None."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    if any(ord(ch) < 32 for ch in target) or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
+from .redirects import safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])

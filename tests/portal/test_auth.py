@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.auth.views import safe_next
+from portal.auth.redirects import safe_next
 
 
 @pytest.fixture
