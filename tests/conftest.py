@@ -22,6 +22,8 @@ from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
 
+pytest_plugins = ["tests.oidc_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

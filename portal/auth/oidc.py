@@ -72,6 +72,10 @@ def oidc_start() -> Response | tuple[str, int]:
 def oidc_callback() -> Response | tuple[str, int]:
     if not enabled():
         return _failed(_("Single sign-on is not set up for this portal."), status=404)
+    if request.args.get("error"):
+        session.pop("oidc_next", None)
+        return _failed(_("The sign-in was cancelled, or the sign-in service did not let you "
+                         "in. If you did not cancel, please ask the IT service desk."))
     try:
         token = client().authorize_access_token()
         claims = _claims(token)

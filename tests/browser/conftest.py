@@ -36,25 +36,51 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
-    """The app on a fresh SQLite file, served on 127.0.0.1 and a free port, CSRF and all."""
+def live_server_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                        ) -> Iterator[Callable[..., LiveServer]]:
+    """`live_server_factory(**config)`: the app with extra configuration on a fresh SQLite file,
+    served on 127.0.0.1 and a free port, CSRF and all; BASE_URL is the server's real URL.
+    `configure(url)`, if given, returns more configuration once the URL is known."""
     instance = tmp_path / "instance"
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(instance))
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-                      "SECRET_KEY": "browser-test", "BASE_URL": "http://127.0.0.1"})
-    with app.app_context():
-        Base.metadata.create_all(db.engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    started: list[tuple[Any, threading.Thread, Flask]] = []
+
+    def start(configure: Callable[[str], dict[str, Any]] | None = None,
+              **config: Any) -> LiveServer:
+        # The port first, so that the app knows its own URL (e.g. for OpenID Connect redirects).
+        server = make_server("127.0.0.1", 0, lambda environ, start_response: [], threaded=True)
+        url = f"http://127.0.0.1:{server.server_port}"
+        try:
+            if configure is not None:
+                config = {**config, **configure(url)}
+            app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+                              "SECRET_KEY": "browser-test", "BASE_URL": url, **config})
+            with app.app_context():
+                Base.metadata.create_all(db.engine)
+        except BaseException:
+            server.server_close()
+            raise
+        server.app = app
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        started.append((server, thread, app))
+        return LiveServer(url=url, app=app)
+
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        yield start
     finally:
-        server.shutdown()
-        thread.join(10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+        for server, thread, app in started:
+            server.shutdown()
+            thread.join(10)
+            server.server_close()
+            with app.app_context():
+                db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_server_factory: Callable[..., LiveServer]) -> LiveServer:
+    """The app on a fresh SQLite file, served on 127.0.0.1 and a free port, CSRF and all."""
+    return live_server_factory()
 
 
 @pytest.fixture
