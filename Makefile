@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-browser setup db translations update-translations lint clean
+.PHONY: run test test-fast test-postgres test-browser setup db translations update-translations lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ run: db
 
 test: setup
 	$(BIN)/pytest -m "not browser" -q
+
+# While working: everything but the browser tests and the `slow` ones (servers, processes,
+# many threads, sleeps, the demo data). `make test` and CI run those too.
+test-fast: setup
+	$(BIN)/pytest -m "not browser and not slow" -q
 
 test-postgres: setup
 	PORTAL_TEST_DATABASE_URL=$${PORTAL_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \

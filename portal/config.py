@@ -11,49 +11,127 @@ from typing import Any
 from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
+    # Every setting the portal reads, with its default (docs/settings.md lists them all).
+    # `instance/config.py` sets them by these names, the environment as PORTAL_<NAME>.
+
+    # Database and instance
     # A URL such as postgresql://user@host:5432/db; None means SQLite in the instance folder.
     "DATABASE_URL": None,
-    "REQUIRE_LOGIN_TO_BROWSE": False,
-    "CONTENT_LANGUAGE": "en",
-    "LANGUAGES": ["en", "de"],
-    "DEFAULT_TIMEZONE": "Europe/Berlin",
-    "MAX_UPLOAD_MB": 10,
-    "PER_PAGE": 20,
-    "SEARCH_TIME_LIMIT": 2.0,
-    "MAIL_FROM": "service-portal@example.com",
-    "SMTP_HOST": "127.0.0.1",
-    "SMTP_PORT": 25,
-    "SMTP_USER": None,
-    "SMTP_PASSWORD": None,
-    "SMTP_STARTTLS": False,
-    "BASE_URL": "http://127.0.0.1:5000",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_HTTPONLY": True,
-    "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "WTF_CSRF_TIME_LIMIT": None,
+    # Signs sessions; None means a random key kept in <instance>/secret_key.
+    "SECRET_KEY": None,
+    # Passed to SQLAlchemy's create_engine: test pooled connections before use.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-    # Signing in (README "Signing in"): e-mail and password, OpenID Connect, a trusted proxy.
+
+    # Pages
+    # The portal's public address: every absolute link and the sign-in redirect URI.
+    "BASE_URL": "http://127.0.0.1:5000",
+    # True: even reading the catalog needs a sign-in.
+    "REQUIRE_LOGIN_TO_BROWSE": False,
+    # Language of catalog entries that do not say theirs.
+    "CONTENT_LANGUAGE": "en",
+    # Languages of the pages, chosen by the user or the browser.
+    "LANGUAGES": ["en", "de"],
+    # Time zone for people who have not chosen one.
+    "DEFAULT_TIMEZONE": "Europe/Berlin",
+    # Results or rows per page in search results, queues and lists.
+    "PER_PAGE": 20,
+    # Largest file a request form accepts, in megabytes.
+    "MAX_UPLOAD_MB": 10,
+
+    # Search
+    # Seconds a search may take before it answers with what it found so far.
+    "SEARCH_TIME_LIMIT": 2.0,
+    # Seconds an edit waits for another writer of the index.
+    "SEARCH_LOCK_TIMEOUT": 5.0,
+    # Seconds a search waits before answering from the index as it is.
+    "SEARCH_LOCK_WAIT": 0.1,
+    # Up to this many offerings a missing index is rebuilt while the request waits.
+    "SEARCH_SYNC_REBUILD_LIMIT": 500,
+    # Answers to searches each process remembers (0: none).
+    "SEARCH_ANSWER_CACHE_SIZE": 1000,
+
+    # Page cache for anonymous visitors (Flask-Caching, per process)
+    # Flask-Caching backend, e.g. SimpleCache or RedisCache.
+    "CACHE_TYPE": "SimpleCache",
+    # Seconds a cached page lives: how stale request-derived figures may be.
+    "CACHE_DEFAULT_TIMEOUT": 60,
+    # Pages kept per process before the oldest are dropped.
+    "CACHE_THRESHOLD": 5000,
+
+    # Mail
+    # Sender address of the portal's notifications.
+    "MAIL_FROM": "service-portal@example.com",
+    # SMTP server that send-mail delivers to.
+    "SMTP_HOST": "127.0.0.1",
+    # Its port.
+    "SMTP_PORT": 25,
+    # SMTP user name; None: no authentication.
+    "SMTP_USER": None,
+    # SMTP password.
+    "SMTP_PASSWORD": None,
+    # True: STARTTLS before authenticating.
+    "SMTP_STARTTLS": False,
+    # Seconds before a failed message is tried again, doubling each time.
+    "MAIL_RETRY_SECONDS": 60,
+    # The longest wait between two attempts, in seconds.
+    "MAIL_RETRY_MAX_SECONDS": 3600,
+    # Attempts before a message is given up.
+    "MAIL_MAX_ATTEMPTS": 8,
+
+    # Signing in (docs/sign-in.md): e-mail and password, OpenID Connect, a trusted proxy.
+    # False hides the password form and refuses passwords.
     "LOCAL_LOGIN": True,
+    # The OpenID Connect provider's issuer URL; None: single sign-on off.
     "OIDC_ISSUER": None,
+    # The portal's client ID at the provider.
     "OIDC_CLIENT_ID": None,
+    # The portal's client secret at the provider.
     "OIDC_CLIENT_SECRET": None,
+    # The button says "Sign in with <name>".
     "OIDC_NAME": "single sign-on",
+    # Scopes asked for at sign-in.
     "OIDC_SCOPES": "openid email profile",
+    # Claim holding the user's groups.
     "OIDC_GROUPS_CLAIM": "groups",
+    # Group -> grant or list of grants (a dict, or JSON from the environment).
     "OIDC_GROUP_ROLES": {},
+    # Audience of a user whom no group gives one.
     "OIDC_DEFAULT_AUDIENCE": "employee",
+    # Claim naming the home department.
     "OIDC_DEPARTMENT_CLAIM": "department",
+    # Claim with the manager's e-mail address.
     "OIDC_MANAGER_CLAIM": "manager_email",
+    # Seconds to wait for the provider.
     "OIDC_TIMEOUT": 10,
+    # Header naming the signed-in user's e-mail, set by an authenticating proxy.
     "TRUSTED_HEADER": None,
+    # Comma-separated addresses or CIDR ranges allowed to send that header.
     "TRUSTED_PROXIES": "",
+    # How long a sign-in lasts without "keep me signed in", in hours.
     "SESSION_HOURS": 12,
+    # How long "keep me signed in" lasts, in days.
     "REMEMBER_DAYS": 14,
+    # Where sign-in attempts are counted: memory:// (per process) or redis://host:6379/0.
     "RATELIMIT_STORAGE_URL": "memory://",
+    # Failed passwords for one account before further attempts are refused for the window.
     "LOGIN_LIMIT_PER_ACCOUNT": "20 per minute",
+    # Failed passwords from one client address, for any accounts.
     "LOGIN_LIMIT_PER_ADDRESS": "100 per minute",
+
+    # Cookies and forms (Flask, Flask-Login, Flask-WTF settings)
+    # The session cookie is invisible to scripts.
+    "SESSION_COOKIE_HTTPONLY": True,
+    # The session cookie is not sent on cross-site subrequests.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # The "keep me signed in" cookie is invisible to scripts.
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    # The "keep me signed in" cookie is not sent on cross-site subrequests.
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # Seconds a form's CSRF token is valid; None: as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
 }
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -64,13 +142,14 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.from_prefixed_env("PORTAL")
     else:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
+    if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
-        app.config.get("DATABASE_URL"), Path(app.instance_path)
+        app.config["DATABASE_URL"], Path(app.instance_path)
     )
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 65536
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     _derive_sign_in_settings(app.config)
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, current_app, request, session
 from flask_login import current_user
 
 from .extensions import babel
-
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def select_locale() -> str | None:
@@ -33,5 +29,4 @@ def select_timezone() -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -39,7 +39,4 @@ def cached_page(view):  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("CACHE_TYPE", "SimpleCache")
-    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 60)
-    app.config.setdefault("CACHE_THRESHOLD", 5000)
     cache.init_app(app)

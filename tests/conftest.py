@@ -22,7 +22,26 @@ from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
 
-pytest_plugins = ["tests.oidc_fixtures"]
+# Fixture modules shared by several test files, registered once for the whole suite: tests
+# name their fixtures as arguments and never import them. (tests/search_fixtures.py and
+# tests/adherence_fixtures.py hold only helper functions and data, imported where used.)
+pytest_plugins = [
+    "tests.manage_fixtures",
+    "tests.oidc_fixtures",
+    "tests.request_fixtures",
+    "tests.smtp_fixtures",
+]
+
+# Fixtures that start a server or a process: a test that uses one is `slow` (left out of
+# `make test-fast`) even where its module forgot to say so.
+PROCESS_FIXTURES = {"smtp_server", "start_oidc_provider"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PROCESS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

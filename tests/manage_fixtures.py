@@ -1,5 +1,6 @@
 """Fixtures of the owners' pages tests: a department with its people, another department, an
-offering, and helpers that read what a page shows. Import the fixtures you use by name."""
+offering, and helpers that read what a page shows. Registered in tests/conftest.py
+(`pytest_plugins`): tests use the fixtures by name and import only the helper functions."""
 
 from __future__ import annotations
 

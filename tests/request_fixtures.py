@@ -1,5 +1,6 @@
 """Fixtures for the request tests: a department with staff, an offering whose form has every
-field type, and people of each audience. Import the fixtures a test module uses by name."""
+field type, and people of each audience. Registered in tests/conftest.py (`pytest_plugins`):
+tests use the fixtures by name and import only the constants and helper functions."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from ..mail import compose, smtp_settings
 
 def retry_policy() -> RetryPolicy:
     config = current_app.config
-    return RetryPolicy(base_seconds=float(config.get("MAIL_RETRY_SECONDS", 60)),
-                       cap_seconds=float(config.get("MAIL_RETRY_MAX_SECONDS", 3600)),
-                       max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", 8)))
+    return RetryPolicy(base_seconds=float(config["MAIL_RETRY_SECONDS"]),
+                       cap_seconds=float(config["MAIL_RETRY_MAX_SECONDS"]),
+                       max_attempts=int(config["MAIL_MAX_ATTEMPTS"]))
 
 
 def _report(report: DeliveryReport, quiet_if_idle: bool) -> None:

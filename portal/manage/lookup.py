@@ -41,7 +41,7 @@ def page_number() -> int:
 
 
 def per_page() -> int:
-    return int(current_app.config.get("PER_PAGE", 20))
+    return int(current_app.config["PER_PAGE"])
 
 
 def version_of(text: str | None) -> int:

@@ -1,7 +1,5 @@
 """Adherence figures on built request histories whose answers were worked out by hand."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +11,7 @@ from catalog.submission import submit_request
 from catalog.workflow import add_comment, change_status
 from tests import factories
 from tests.adherence_fixtures import insert_requests, request_row
-from tests.request_fixtures import agent, berlin, employee, it_dept, owner, store  # noqa: F401
+from tests.request_fixtures import berlin
 
 NOW = berlin(2026, 3, 2, 12, 0)  # a Monday
 

@@ -147,6 +147,7 @@ def test_export_import_export_round_trips(session, wipe_database):
     assert "first_response: 30m" in first and "resolution: 3d" in first
 
 
+@pytest.mark.slow
 def test_demo_catalog_round_trips(session, wipe_database):
     from catalog.demo import load_demo_data
     load_demo_data(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from catalog import adherence
@@ -15,6 +16,7 @@ def count(session, model, *where) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+@pytest.mark.slow
 def test_demo_data_brings_a_believable_history_once(session):
     load_demo_data(session)
     session.commit()

@@ -16,9 +16,6 @@ from catalog.directory import find_department
 from catalog.errors import PermissionDenied, ValidationError
 from catalog.models import Department, DepartmentRevision
 from catalog.revision import catalog_revision
-from tests import manage_fixtures
-
-people, it, hr = manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr
 
 
 def settings(department, **changes):

@@ -1,7 +1,5 @@
 """Feedback rules: who rates when, changing a rating, follow-ups on poor ratings, thanks."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -15,7 +13,7 @@ from catalog.models import FollowUp, OutboxMessage
 from catalog.submission import submit_request
 from catalog.workflow import change_status
 from tests import factories
-from tests.request_fixtures import agent, berlin, employee, it_dept, owner, store  # noqa: F401
+from tests.request_fixtures import berlin
 
 
 @pytest.fixture

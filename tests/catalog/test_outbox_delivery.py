@@ -1,13 +1,11 @@
 """Delivering the outbox to a real SMTP server: retries, backoff, giving up, one sender each."""
 
-# Fixtures come from tests.smtp_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +17,6 @@ from catalog.mail_delivery import (
 )
 from catalog.models import OutboxMessage
 from catalog.outbox import enqueue
-from tests.smtp_fixtures import smtp_server  # noqa: F401
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY = RetryPolicy(base_seconds=60, cap_seconds=600, max_attempts=4)
@@ -47,6 +44,7 @@ def at(seconds: float):
     return lambda: T0 + timedelta(seconds=seconds)
 
 
+@pytest.mark.slow
 def test_pending_mail_is_sent_once(session, smtp_server):
     add_messages(session, 2)
     smtp_server.start()
@@ -64,6 +62,7 @@ def test_pending_mail_is_sent_once(session, smtp_server):
     assert len(smtp_server.messages) == 2
 
 
+@pytest.mark.slow
 def test_unreachable_server_means_retry_later_with_growing_waits(session, smtp_server):
     [message] = add_messages(session)
     settings = settings_for(smtp_server)  # nothing listens on that port yet
@@ -93,6 +92,7 @@ def test_backoff_doubles_up_to_the_cap():
                                                                        600]
 
 
+@pytest.mark.slow
 def test_gives_up_after_the_last_attempt(session, smtp_server):
     [message] = add_messages(session)
     settings = settings_for(smtp_server)
@@ -107,6 +107,7 @@ def test_gives_up_after_the_last_attempt(session, smtp_server):
     assert deliver_due(session, settings, compose, policy=POLICY, now=at(10**6)).sent == 0
 
 
+@pytest.mark.slow
 def test_a_refused_address_fails_for_good_and_the_others_still_go(session, smtp_server):
     add_messages(session, 3)
     smtp_server.recorder.refuse = {"person2@example.com"}
@@ -119,6 +120,7 @@ def test_a_refused_address_fails_for_good_and_the_others_still_go(session, smtp_
                         "person3@example.com": "sent"}
 
 
+@pytest.mark.slow
 def test_a_message_that_cannot_be_written_does_not_block_the_others(session, smtp_server):
     add_messages(session, 2)
 
@@ -134,6 +136,7 @@ def test_a_message_that_cannot_be_written_does_not_block_the_others(session, smt
     assert "cannot compose" in report.errors[0]
 
 
+@pytest.mark.slow
 def test_a_leased_message_is_left_to_its_worker(session, smtp_server):
     [message] = add_messages(session)
     message.lease_token, message.lease_until = "other-worker", T0 + timedelta(minutes=5)
@@ -144,6 +147,7 @@ def test_a_leased_message_is_left_to_its_worker(session, smtp_server):
     assert deliver_due(session, settings_for(smtp_server), compose, now=at(301)).sent == 1
 
 
+@pytest.mark.slow
 def test_two_workers_at_once_send_every_message_exactly_once(session, engine, smtp_server):
     add_messages(session, 40)
     smtp_server.start()
@@ -172,6 +176,7 @@ def test_two_workers_at_once_send_every_message_exactly_once(session, engine, sm
     assert session.scalar(select(func.count()).where(OutboxMessage.status == "sent")) == 40
 
 
+@pytest.mark.slow
 def test_deliver_forever_keeps_going_until_told_to_stop(session, engine, smtp_server):
     add_messages(session, 1)
     smtp_server.start()

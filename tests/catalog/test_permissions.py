@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 
 from catalog.permissions import can, managed_departments, may_manage
-from tests import manage_fixtures
-
-people, it, hr = manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr
 
 
 @pytest.mark.parametrize(("who", "edit_it", "work_it", "edit_hr", "admin_only"), [

@@ -1,8 +1,5 @@
 """On track, at risk, breached; the queue's order and filters; a requester's own list."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
@@ -18,7 +15,7 @@ from catalog.queue import (
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from tests import factories
-from tests.request_fixtures import agent, berlin, employee, it_dept, owner  # noqa: F401
+from tests.request_fixtures import berlin
 
 
 @pytest.fixture

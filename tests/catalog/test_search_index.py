@@ -107,6 +107,7 @@ def test_a_rebuild_swaps_in_a_new_generation_while_the_old_one_answers(index, se
     assert found(index, session, "Urlaub") == ["leave"]
 
 
+@pytest.mark.slow
 def test_a_writer_killed_before_committing_loses_nothing(index, session):
     found(index, session, "Urlaub")
     child = multiprocessing.get_context("spawn").Process(
@@ -122,6 +123,7 @@ def test_a_writer_killed_before_committing_loses_nothing(index, session):
     assert found(index, session, "half written") == []
 
 
+@pytest.mark.slow
 def test_a_large_catalog_is_rebuilt_in_the_background_while_the_database_answers(
         session, tmp_path):
     load_search_catalog(session)

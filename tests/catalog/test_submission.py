@@ -1,8 +1,5 @@
 """Submitting a request: who may, references, due times, answers, files, first mail."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from io import BytesIO
@@ -21,18 +18,7 @@ from catalog.models import (
 from catalog.submission import due_if_submitted, refusal, submit_request
 from catalog.uploads import FileStore, Upload
 from tests import factories
-from tests.request_fixtures import (  # noqa: F401  (fixtures)
-    EVERY_FIELD,
-    agent,
-    answers,
-    berlin,
-    contractor,
-    employee,
-    it_dept,
-    laptop,
-    owner,
-    store,
-)
+from tests.request_fixtures import EVERY_FIELD, answers, berlin
 
 
 def a_file(data: bytes = b"%PDF-1.4 quote", name: str = "C:\\Users\\jo\\Angebot März.pdf"):

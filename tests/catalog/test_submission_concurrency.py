@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,8 @@ from catalog.models import Offering, ReferenceCounter, ServiceRequest, User
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from tests import factories
+
+pytestmark = pytest.mark.slow  # 50 threads submitting at once
 
 SUBMISSIONS = 50
 

@@ -1,8 +1,5 @@
 """Following a request: comments, status changes, first response, pauses, cancel, assign."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
@@ -14,14 +11,7 @@ from catalog.models import OutboxMessage
 from catalog.queue import states_of
 from catalog.submission import submit_request
 from tests import factories
-from tests.request_fixtures import (  # noqa: F401  (fixtures)
-    agent,
-    berlin,
-    contractor,
-    employee,
-    it_dept,
-    owner,
-)
+from tests.request_fixtures import berlin
 
 SUBMITTED = berlin(2025, 7, 8, 9)  # Tue; normal: first response Tue 13:00, resolution Fri 09:00
 

@@ -10,11 +10,8 @@ from sqlalchemy import select
 
 from catalog.models import Offering, OfferingRevision
 from catalog.people.tokens import issue_token
-from tests import manage_fixtures
 from tests.manage_fixtures import writes
 
-people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
-                       manage_fixtures.vpn)
 URL = "/api/v1/departments/it/vpn"
 
 

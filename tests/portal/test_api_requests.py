@@ -1,8 +1,5 @@
 """The request endpoints of the JSON API: same rules as the pages, JSON errors with fields."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import base64
@@ -15,14 +12,6 @@ from sqlalchemy import func, select
 from catalog.models import Attachment, OutboxMessage, ServiceRequest
 from catalog.people import tokens
 from tests import factories
-from tests.request_fixtures import (  # noqa: F401
-    agent,
-    contractor,
-    employee,
-    it_dept,
-    laptop,
-    owner,
-)
 
 QUOTE = {"filename": "quote.pdf", "content": base64.b64encode(b"%PDF-1.4").decode()}
 FIELDS = {"summary": "A laptop for Jo", "contact": "jo@example.com", "quantity": 2,

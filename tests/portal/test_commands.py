@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 import yaml
 from sqlalchemy import func, select
 
@@ -68,6 +69,7 @@ def test_import_with_errors_lists_them_and_writes_nothing(runner, session, tmp_p
     assert session.scalar(select(func.count(Department.id))) == 0
 
 
+@pytest.mark.slow
 def test_demo_data_is_idempotent_and_big_enough(runner, session):
     for _ in range(2):
         assert runner.invoke(args=["demo-data"]).exit_code == 0

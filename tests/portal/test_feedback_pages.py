@@ -1,7 +1,5 @@
 """Rating on the request page and by API, the follow-up in the queue, thanks on public pages."""
 
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +13,6 @@ from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import change_status
 from tests import factories
-from tests.request_fixtures import agent, employee, it_dept, owner  # noqa: F401
 
 
 @pytest.fixture

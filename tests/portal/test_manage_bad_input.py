@@ -6,11 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Department, Offering
-from tests import manage_fixtures
 from tests.manage_fixtures import error_at, form_data, settings_data, writes
-
-people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
-                       manage_fixtures.vpn)
 
 
 def snapshot_of_database(session) -> tuple:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from catalog.models import Department, DepartmentRevision, User
-from tests import manage_fixtures
 from tests.manage_fixtures import settings_data
 
-people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
-                       manage_fixtures.vpn)
 MANAGE_LINK = '<a href="/manage/">Manage</a>'
 
 

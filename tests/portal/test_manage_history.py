@@ -7,12 +7,9 @@ import html
 from sqlalchemy import select
 
 from catalog.models import Offering, OfferingRevision
-from tests import manage_fixtures
 from tests.conftest import Auth
 from tests.manage_fixtures import form_data, hidden_value, settings_data, writes
 
-people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
-                       manage_fixtures.vpn)
 EDIT = "/manage/departments/it/offerings/vpn/edit"
 HISTORY = "/manage/departments/it/offerings/vpn/history"
 

@@ -9,11 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Offering, OfferingRevision
-from tests import manage_fixtures
 from tests.manage_fixtures import form_data, hidden_value, writes
-
-people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
-                       manage_fixtures.vpn)
 
 EDIT = "/manage/departments/it/offerings/vpn/edit"
 

@@ -7,9 +7,6 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from catalog.models import Offering, OfferingRevision, utcnow
-from tests import manage_fixtures
-
-people, it = manage_fixtures.people, manage_fixtures.it
 
 
 def test_offering_page_shows_when_it_was_last_reviewed(client, make_offering, it):

@@ -20,11 +20,7 @@ from catalog import editing, history
 from catalog.department_settings import save_department_settings
 from catalog.models import Department, Offering
 from catalog.people.tokens import issue_token
-from tests import manage_fixtures
 from tests.manage_fixtures import form_data, writes
-
-people, it, hr, vpn = (manage_fixtures.people, manage_fixtures.it, manage_fixtures.hr,
-                       manage_fixtures.vpn)
 
 USERS = ("anonymous", "employee", "agent", "owner_other", "owner", "admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

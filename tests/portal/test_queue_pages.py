@@ -1,8 +1,5 @@
 """The department queue under /manage/queue: who sees it, order, states, filters, actions."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import re
@@ -16,13 +13,6 @@ from catalog.models import OutboxMessage, ServiceRequest, utcnow
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from tests import factories
-from tests.request_fixtures import (  # noqa: F401
-    agent,
-    contractor,
-    employee,
-    it_dept,
-    owner,
-)
 
 
 @pytest.fixture

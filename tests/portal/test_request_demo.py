@@ -3,12 +3,14 @@ and an empty submission is told what is missing (or accepted), never a 500."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from catalog.demo import load_demo_data
 from catalog.models import Offering, User
 
 
+@pytest.mark.slow
 def test_every_demo_form_renders_and_answers_an_empty_submission(client, auth, session):
     load_demo_data(session)
     session.commit()

@@ -1,8 +1,5 @@
 """The request form page: every field type, who may use it, what bad input gets back."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import io
@@ -17,14 +14,6 @@ from werkzeug.test import encode_multipart
 
 from catalog.models import Attachment, OutboxMessage, ServiceRequest
 from tests import factories
-from tests.request_fixtures import (  # noqa: F401
-    agent,
-    contractor,
-    employee,
-    it_dept,
-    laptop,
-    owner,
-)
 
 URL = "/departments/it/new-laptop/request"
 # Tue 26 Nov 2024, 07:00 in Berlin: before the department opens at 08:00.

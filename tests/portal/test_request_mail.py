@@ -1,9 +1,6 @@
 """Notifications end to end: written with the change, delivered by `send-mail` to a real SMTP
 server (aiosmtpd) started by the test, also after the server was down."""
 
-# Fixtures come from the fixture modules by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import os
@@ -17,15 +14,8 @@ from sqlalchemy import select
 
 from catalog.models import OutboxMessage, ServiceRequest
 from portal import ROOT
-from tests.request_fixtures import (  # noqa: F401
-    agent,
-    contractor,
-    employee,
-    it_dept,
-    laptop,
-    owner,
-)
-from tests.smtp_fixtures import smtp_server  # noqa: F401
+
+pytestmark = pytest.mark.slow  # an SMTP server; `send-mail --loop` in a child process
 
 FROZEN = datetime(2024, 11, 26, 6, 0, tzinfo=UTC)  # Tue 26 Nov 2024, 07:00 in Berlin
 SIMPLE_FORM = [{"name": "account", "label": "Account", "type": "text", "required": True,

@@ -1,8 +1,5 @@
 """My requests, one request with its answers, files, timeline and conversation, cancelling."""
 
-# Fixtures come from tests.request_fixtures by name, so test arguments shadow the imports.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,15 +14,7 @@ from catalog.models import RequestEvent, ServiceRequest, utcnow
 from catalog.submission import submit_request
 from catalog.uploads import FileStore, Upload
 from tests import factories
-from tests.request_fixtures import (  # noqa: F401
-    agent,
-    answers,
-    contractor,
-    employee,
-    it_dept,
-    laptop,
-    owner,
-)
+from tests.request_fixtures import answers
 
 
 @pytest.fixture

@@ -7,10 +7,14 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
+
 from catalog.revision import catalog_revision
 from catalog.search import store
 from catalog.search.sync import read_state
 from tests.search_fixtures import edit_and_search, load_search_catalog
+
+pytestmark = pytest.mark.slow  # two spawned processes editing and searching
 
 ROUNDS = 12
 

@@ -67,6 +67,7 @@ def test_deleted_index_directory(app, client, catalog, index_root, session):
     assert store.current_path(index_root).is_dir()
 
 
+@pytest.mark.slow
 def test_corrupted_segment_file(app, client, catalog, index_root, session):
     assert found(client, "parking") == ["parking"]
     for segment in store.current_path(index_root).glob("*.seg"):
@@ -87,6 +88,7 @@ def test_corrupted_index_in_a_fresh_process(app, client, catalog, index_root, se
     assert found(client, "parking") == ["parking"]
 
 
+@pytest.mark.slow
 def test_write_lock_held_by_another_process_while_an_owner_edits(app, client, catalog,
                                                                  index_root, session, runner):
     assert found(client, "parking") == ["parking"]
@@ -110,6 +112,7 @@ def test_write_lock_held_by_another_process_while_an_owner_edits(app, client, ca
     assert b"No services match" not in client.get("/search?q=chargers").data  # not cached
 
 
+@pytest.mark.slow
 def test_reindex_shows_the_edit_even_while_the_lock_is_held(app, client, catalog,
                                                              index_root, session, runner):
     assert found(client, "parking") == ["parking"]

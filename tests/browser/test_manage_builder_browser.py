@@ -3,45 +3,33 @@ in the page, then save once. (Without JavaScript, test_manage_offerings covers e
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from sqlalchemy.orm import Session
 
 from catalog.models import Offering
-from tests import manage_fixtures
 
 pytestmark = pytest.mark.browser
-people, it, vpn = manage_fixtures.people, manage_fixtures.it, manage_fixtures.vpn
 
 
 @pytest.fixture
-def live_url(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+def session(live_server) -> Iterator[Session]:
+    """The served database, so that manage_fixtures' `people` and `vpn` are made there."""
+    with live_server.session() as own:
+        yield own
 
 
 @pytest.fixture
-def page(live_url):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable)
-        tab = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-        yield tab
-        browser.close()
+def page(browser_page):
+    browser_page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    return browser_page
 
 
-def test_the_builder_adds_reorders_and_removes_fields_without_a_round_trip(page, live_url,
-                                                                             session, people,
-                                                                             vpn):
+def test_the_builder_adds_reorders_and_removes_fields_without_a_round_trip(
+        page, live_server, session, people, vpn):
+    live_url = live_server.url
     page.goto(f"{live_url}/login")
     page.fill("#email", "owner@example.com")
     page.fill("#password", "secret-pass")
