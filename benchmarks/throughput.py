@@ -38,6 +38,48 @@ request = function()
   return wrk.format(nil, "/search?q=" .. q .. "&run=" .. counter .. "-" .. math.random(1e9))
 end
 """
+# A query not asked before on every request: pairs of catalog words, walked in order (search
+# answers are cached per process, so this is what a search costs the first time).
+FRESH = """
+local words = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local a = words[(counter %% #words) + 1]
+  local b = words[(math.floor(counter / #words) %% #words) + 1]
+  return wrk.format(nil, "/search?q=" .. a .. "+" .. b)
+end
+"""
+FRESH_WORDS = ["laptop", "monitor", "printer", "password", "meeting", "room", "parking",
+               "badge", "invoice", "travel", "booking", "repair", "request", "order", "account",
+               "Laptop", "Bildschirm", "Drucker", "Passwort", "Parkplatz", "Schulung", "Umzug",
+               "Rechnung", "Dienstreise", "Antrag", "Urlaub", "Konto", "Schluessel", "Berlin",
+               "Hamburg", "neu", "kaputt", "defekt", "bestellen", "new", "broken", "help",
+               "Zugang", "access", "card", "phone", "Headset", "VPN", "SAP", "Teams", "server",
+               "backup", "desk", "office", "Besprechungsraum"]
+
+
+def signed_in_cookie(app) -> str:  # noqa: ANN001 (the portal app)
+    """A "Cookie:" value of a signed-in employee, made the way signing in makes it."""
+    from datetime import timedelta
+
+    from catalog.models import User
+    from catalog.people.sessions import start_session
+    from portal.extensions import db
+
+    client = app.test_client()
+    with app.app_context():
+        user = User(email="bench@example.com", name="Bench Mark", audience="employee")
+        db.session.add(user)
+        db.session.flush()
+        start_session(db.session, user, lifetime=timedelta(hours=2))
+        db.session.commit()
+        user_id = user.get_id()
+    with client.session_transaction() as http_session:
+        http_session["_user_id"] = user_id
+        http_session["_fresh"] = True
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return f"{cookie.key}={cookie.value}"
 
 
 def start(arguments: list[str], port: int, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -55,9 +97,10 @@ def start(arguments: list[str], port: int, cwd: Path, env: dict[str, str]) -> su
     raise RuntimeError(f"gunicorn on port {port} did not start")
 
 
-def wrk(url: str, seconds: int, script: Path | None = None) -> float:
+def wrk(url: str, seconds: int, script: Path | None = None, cookie: str | None = None) -> float:
     """Requests per second (after a short warm-up that also fills caches)."""
     extra = ["--script", str(script)] if script else []
+    extra += ["-H", f"Cookie: {cookie}"] if cookie else []
     subprocess.run(["wrk", "-t2", "-c8", "-d2s", *extra, url], capture_output=True, check=True)
     out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", *extra, url],
                          capture_output=True, text=True, check=True).stdout
@@ -88,6 +131,11 @@ def main() -> None:
         load_catalog(db.session, generate_offerings(args.offerings))
         search_index().rebuild(db.session)
         db.engine.dispose()
+    cookie = signed_in_cookie(app)
+    with app.app_context():
+        db.engine.dispose()
+    fresh = work / "fresh.lua"
+    fresh.write_text(FRESH % ", ".join(f'"{word}"' for word in FRESH_WORDS))
     script = work / "rotating.lua"
     script.write_text(ROTATING % ", ".join(
         '"' + urllib.request.quote(text) + '"' for _, text in QUERIES))
@@ -104,6 +152,10 @@ def main() -> None:
             ("offering page", wrk(f"{portal}/departments/it/service-0", args.seconds)),
             ("search, one query", wrk(f"{portal}/search?q=laptop", args.seconds)),
             ("search, query mix, uncached", wrk(portal, args.seconds, script)),
+            ("search API, one query repeated", wrk(f"{portal}/api/v1/search?q=Reparatur",
+                                                   args.seconds)),
+            ("search, signed in, query mix", wrk(portal, args.seconds, script, cookie)),
+            ("search, signed in, new query", wrk(portal, args.seconds, fresh, cookie)),
         ]
     finally:
         for server in servers:

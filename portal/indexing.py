@@ -11,15 +11,6 @@ from catalog.search import SearchIndex
 
 from .extensions import db
 
-# Settings (override in instance/config.py or as PORTAL_<NAME>): how long an edit waits for
-# another writer of the index, how long a search waits before answering from the index as it
-# is, and up to how many offerings a missing index is rebuilt while the request waits.
-SEARCH_DEFAULTS = {
-    "SEARCH_LOCK_TIMEOUT": 5.0,
-    "SEARCH_LOCK_WAIT": 0.1,
-    "SEARCH_SYNC_REBUILD_LIMIT": 500,
-}
-
 
 def search_index() -> SearchIndex:
     """This process's search index for the app: opened lazily, so after a fork each worker
@@ -27,13 +18,14 @@ def search_index() -> SearchIndex:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     index = app.extensions.get("search_index")
     if index is None or index.pid != os.getpid():
-        config = {**SEARCH_DEFAULTS, **app.config}
+        config = app.config  # the SEARCH_* settings: portal/config.py, docs/settings.md
         index = SearchIndex(
             Path(app.instance_path) / "search-index",
             time_limit=float(config["SEARCH_TIME_LIMIT"]),
             lock_timeout=float(config["SEARCH_LOCK_TIMEOUT"]),
             search_lock_wait=float(config["SEARCH_LOCK_WAIT"]),
             sync_rebuild_limit=int(config["SEARCH_SYNC_REBUILD_LIMIT"]),
+            answer_cache_size=int(config["SEARCH_ANSWER_CACHE_SIZE"]),
         )
         app.extensions["search_index"] = index
     return index

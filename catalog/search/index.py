@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..revision import catalog_revision
 from . import store, sync
+from .cache import DEFAULT_SIZE, AnswerCache
 from .schema import SCHEMA_VERSION
 from .view import IndexView
 
@@ -65,7 +66,8 @@ class SearchIndex:
     """The index in `root` as this process sees it."""
 
     def __init__(self, root: str | Path, *, time_limit: float = 2.0, lock_timeout: float = 5.0,
-                 search_lock_wait: float = 0.1, sync_rebuild_limit: int = 500) -> None:
+                 search_lock_wait: float = 0.1, sync_rebuild_limit: int = 500,
+                 answer_cache_size: int = DEFAULT_SIZE) -> None:
         self.root = Path(root)
         self.time_limit = time_limit
         # How long an edit waits for another writer; a search waits only briefly and
@@ -74,6 +76,8 @@ class SearchIndex:
         self.search_lock_wait = search_lock_wait
         # Up to this many offerings a missing index is rebuilt while the request waits.
         self.sync_rebuild_limit = sync_rebuild_limit
+        # Answers to searches on this process's index states (see cache.py).
+        self.answers = AnswerCache(answer_cache_size)
         self.pid = os.getpid()
         self.lock = threading.RLock()
         self._open_view = _OpenView()
@@ -103,6 +107,7 @@ class SearchIndex:
             self.pid, self._marker = os.getpid(), None
             self._open_view.view = None
             self.lock = threading.RLock()
+            self.answers = AnswerCache(self.answers.size)
 
     def view(self, session: Session, lock_wait: float | None = None) -> IndexView:
         """The index as current as the database allows; raises IndexUnavailable.
@@ -117,9 +122,9 @@ class SearchIndex:
                 if not self._reflects(revision):
                     self._refresh()
             except store.IndexMissing as error:
-                return self._recover(session, str(error))
+                self._recover(session, str(error))
             except Exception as error:  # an unreadable index: whatever Whoosh raised
-                return self._recover(session, f"unreadable: {error!r}")
+                self._recover(session, f"unreadable: {error!r}")
             if not self._reflects(revision):
                 self._catch_up(session, self.search_lock_wait if lock_wait is None else lock_wait)
             if self._view is None:

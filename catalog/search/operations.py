@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Department, Offering
 from . import searching
+from .cache import CachedAnswer, CachedHit, answer_key
 from .fallback import search_database
 from .highlight import Matcher, highlight_all, snippet
 from .index import IndexUnavailable, SearchIndex
@@ -32,6 +33,7 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
     """One page of published offerings matching the criteria, best first.
 
     Any text is fine; if the index cannot be used, a simpler database search answers.
+    Answers are shared through the index's answer cache (see cache.py).
     """
     parsed = parse_query(criteria.text)
     if parsed.empty:
@@ -39,17 +41,14 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
     for attempt in (1, 2):
         try:
             with index.reading(session) as view:
-                built = QueryBuilder(view.reader, view.vocabulary).build(parsed)
-                raw = _run(view, built, criteria, index.time_limit)
-                if raw.total and not raw.hits:  # past the last page: show the last one
-                    last_page = (raw.total - 1) // criteria.per_page + 1
-                    criteria = dataclasses.replace(criteria, page=last_page)
-                    raw = _run(view, built, criteria, index.time_limit)
-                names, current = view.department_names, view.current
-                suggestion = None
-                if spelling and raw.total < FEW_RESULTS:
-                    suggestion = _spelling.get(view.reader, (view.key, parsed.text), parsed,
-                                               set(built.unknown))
+                # Only an index that reflects the database's revision may answer from cache.
+                key = answer_key((view.key, view.state), parsed, criteria, spelling) \
+                    if view.current else None
+                answer = index.answers.get(key) if key is not None else None
+                if answer is None:
+                    built, raw, criteria, suggestion = _ask(view, parsed, criteria, spelling,
+                                                            index.time_limit)
+                    names, current = view.department_names, view.current
             break
         except IndexUnavailable:
             return search_database(session, parsed, criteria)
@@ -57,12 +56,45 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
             if attempt == 2 or not index.repair_after(session, error):
                 log.exception("search for %r failed; answering from the database", parsed.text)
                 return search_database(session, parsed, criteria)
+    if answer is not None:
+        return _answered(session, answer, parsed.text)
     results = SearchResults(criteria=criteria, query=parsed.text, total=raw.total,
                             facets=raw.facets, suggestion=suggestion, partial=raw.partial,
-                            current=current)
+                            current=current, department_names=names)
     results.hits = _hits(session, raw.hits, built)
-    results.department_names = names
+    if key is not None and not raw.partial and len(results.hits) == len(raw.hits):
+        index.answers.put(key, CachedAnswer(
+            criteria=criteria, total=raw.total, facets=raw.facets, department_names=names,
+            suggestion=suggestion, hits=tuple(
+                CachedHit(h.offering.id, h.score, h.title, h.snippet) for h in results.hits)))
     return results
+
+
+def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: bool,
+         time_limit: float) -> tuple[BuiltQuery, searching.RawResults, Criteria, str | None]:
+    """Run the query on the view: (query, raw results, criteria as answered, suggestion)."""
+    built = QueryBuilder(view.reader, view.vocabulary).build(parsed)
+    raw = _run(view, built, criteria, time_limit)
+    if raw.total and not raw.hits:  # past the last page: show the last one
+        last_page = (raw.total - 1) // criteria.per_page + 1
+        criteria = dataclasses.replace(criteria, page=last_page)
+        raw = _run(view, built, criteria, time_limit)
+    suggestion = None
+    if spelling and raw.total < FEW_RESULTS:
+        suggestion = _spelling.get(view.reader, (view.key, parsed.text), parsed,
+                                   set(built.unknown))
+    return built, raw, criteria, suggestion
+
+
+def _answered(session: Session, answer: CachedAnswer, query: str) -> SearchResults:
+    """Results from a cached answer, with the hits' rows read fresh (one query)."""
+    offerings = _offerings(session, [hit.offering_id for hit in answer.hits])
+    hits = [Hit(offering=offerings[h.offering_id], score=h.score, title=h.title,
+                snippet=h.snippet)
+            for h in answer.hits if h.offering_id in offerings]
+    return SearchResults(criteria=answer.criteria, query=query, hits=hits, total=answer.total,
+                         facets=answer.facets, department_names=answer.department_names,
+                         suggestion=answer.suggestion)
 
 
 def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
@@ -71,18 +103,25 @@ def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
     return searching.run(view, built, criteria, first, first + criteria.per_page, time_limit)
 
 
+def _offerings(session: Session, ids: list[int]) -> dict[int, Offering]:
+    """The published ones of these offerings with what a result shows, in one query."""
+    if not ids:
+        return {}
+    return {o.id: o for o in session.scalars(
+        select(Offering).where(Offering.id.in_(ids))
+        .options(joinedload(Offering.department).selectinload(Department.commitments)))
+        if o.status == "published"}
+
+
 def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery) -> list[Hit]:
-    """The offerings of the hits, fresh from the database, with their text highlighted."""
-    if not raw_hits:
-        return []
-    offerings = {o.id: o for o in session.scalars(
-        select(Offering).where(Offering.id.in_([h.offering_id for h in raw_hits]))
-        .options(joinedload(Offering.department).selectinload(Department.commitments)))}
+    """The offerings of the hits on the page, fresh from the database, with their text
+    highlighted (only these: the rest of the matches are never shown)."""
+    offerings = _offerings(session, [h.offering_id for h in raw_hits])
     hits = []
     matchers: dict[str, Matcher] = {}
     for raw in raw_hits:
         offering = offerings.get(raw.offering_id)
-        if offering is None or offering.status != "published":
+        if offering is None:
             continue  # changed since the index saw it; the next catch-up drops it
         matcher = matchers.setdefault(language_of(offering), Matcher(built, language_of(offering)))
         hits.append(Hit(

@@ -1,0 +1,97 @@
+"""Answers to searches, remembered per index state, so a repeated query costs a lookup.
+
+A search's answer depends only on the catalog (the index state, which changes with every
+catalog revision this host indexes) and on what was asked: the query, the filters (department,
+audience), the page and its size, and whether a spelling suggestion was wanted. It does not
+depend on who asked, so everyone asking the same thing shares one entry: users of an audience
+see the same results; what differs per person (e.g. "open to you") is added by the page.
+
+An entry keeps the offering ids, scores and highlighted text of the page, never the database
+rows: the rows are read fresh for every answer, in one query per page. Entries are keyed by the
+index state, and a search first brings the index up to the database's catalog revision (an
+edit on this or any other host bumps it), so an answer for an older catalog is never found
+again; it ages out of the bounded (least recently used) cache.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from .highlight import Segments
+from .query import ParsedQuery
+from .results import Criteria
+
+DEFAULT_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class CachedHit:
+    offering_id: int
+    score: float
+    title: Segments
+    snippet: Segments
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """A search's answer without database rows (see SearchResults for the fields)."""
+
+    criteria: Criteria
+    hits: tuple[CachedHit, ...]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    department_names: dict[str, str] = field(default_factory=dict)
+    suggestion: str | None = None
+
+
+AnswerKey = tuple[object, ...]
+
+
+def answer_key(state: tuple[object, ...], parsed: ParsedQuery, criteria: Criteria,
+               spelling: bool) -> AnswerKey:
+    """What an answer depends on: the index state, the normalised query and the criteria.
+
+    The query is the parsed one (control characters and extra spaces gone); case is kept,
+    because a spelling suggestion keeps the case of what was typed.
+    """
+    return (state, parsed, criteria.department, criteria.audience, criteria.page,
+            criteria.per_page, spelling)
+
+
+class AnswerCache:
+    """A bounded, thread-safe map of answers, least recently used dropped first."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._entries: OrderedDict[AnswerKey, CachedAnswer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: AnswerKey) -> CachedAnswer | None:
+        with self._lock:
+            answer = self._entries.get(key)
+            if answer is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return answer
+
+    def put(self, key: AnswerKey, answer: CachedAnswer) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._entries[key] = answer
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
