@@ -10,6 +10,7 @@ from .catalog_file import Problems
 from .catalog_file.importer import default_code, set_role_holders
 from .catalog_file.validate import CODE, EMAIL, SLUG
 from .errors import PermissionDenied, ValidationError
+from .messages import _
 from .models import Department, DepartmentAlias, User
 from .permissions import can
 from .revision import bump_catalog_revision
@@ -18,21 +19,21 @@ from .slugs import rename_department
 
 def require(actor: User | None, action: str) -> None:
     if not can(actor, action):
-        raise PermissionDenied("Only admins may do this.")
+        raise PermissionDenied(_("Only admins may do this."))
 
 
 def _check_name_and_slug(session: Session, problems: Problems, name: str, slug: str,
                          department: Department | None = None) -> None:
     if not name.strip():
-        problems.add("name", "must not be empty")
+        problems.add("name", _("must not be empty"))
     elif len(name) > 200:
-        problems.add("name", "is longer than 200 characters")
+        problems.add("name", _("is longer than %(max)d characters", max=200))
     if not SLUG.match(slug) or len(slug) > 80:
-        problems.add("slug", "use lowercase letters, digits and single hyphens, e.g. facilities")
+        problems.add("slug", _("use lowercase letters, digits and single hyphens, e.g. facilities"))
         return
     taken = session.scalar(select(Department.id).where(Department.slug == slug))
     if taken is not None and (department is None or taken != department.id):
-        problems.add("slug", f"another department already uses {slug!r}")
+        problems.add("slug", _("another department already uses %(slug)r", slug=slug))
 
 
 def create_department(session: Session, actor: User | None, *, slug: str, name: str,
@@ -43,11 +44,11 @@ def create_department(session: Session, actor: User | None, *, slug: str, name: 
     problems = Problems()
     _check_name_and_slug(session, problems, name, slug)
     if not CODE.match(code):
-        problems.add("code", "use 2 to 10 capital letters or digits, starting with a letter")
+        problems.add("code", _("use 2 to 10 capital letters or digits, starting with a letter"))
     elif session.scalar(select(Department.id).where(Department.code == code)) is not None:
-        problems.add("code", f"another department already uses the code {code!r}")
+        problems.add("code", _("another department already uses the code %(code)r", code=code))
     if problems:
-        raise ValidationError("Please correct the marked fields.", problems.as_fields())
+        raise ValidationError(_("Please correct the marked fields."), problems.as_fields())
     # A new department takes over an address that used to redirect to another one.
     session.execute(delete(DepartmentAlias).where(DepartmentAlias.slug == slug))
     department = Department(slug=slug, name=name, code=code, description="")
@@ -74,9 +75,9 @@ def administer_department(session: Session, department: Department, actor: User 
     for key, emails in (("owners", owners), ("agents", agents)):
         wrong = [email for email in emails if not EMAIL.match(email) or len(email) > 254]
         if wrong:
-            problems.add(key, f"not an e-mail address: {', '.join(wrong)}")
+            problems.add(key, _("not an e-mail address: %(emails)s", emails=", ".join(wrong)))
     if problems:
-        raise ValidationError("Please correct the marked fields.", problems.as_fields())
+        raise ValidationError(_("Please correct the marked fields."), problems.as_fields())
     rename_department(session, department, slug)
     department.name = name
     set_role_holders(session, department, "owner", owners)

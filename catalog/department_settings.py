@@ -14,6 +14,7 @@ from .catalog_file import Problems
 from .catalog_file.importer import set_commitments, validate_department
 from .editing import require_editor
 from .errors import Conflict, NotFound, ValidationError
+from .messages import _
 from .models import Department, DepartmentRevision, User
 from .revision import bump_catalog_revision
 
@@ -41,9 +42,9 @@ def validated_settings(department: Department, raw: dict[str, Any]) -> dict[str,
     # The file format reads "no days" as Monday to Friday; an owner who unticks every day
     # means something else, so ask.
     if isinstance(hours, dict) and hours.get("days") == []:
-        problems.add("business_hours.days", "choose at least one working day")
+        problems.add("business_hours.days", _("choose at least one working day"))
     if problems or values is None:
-        raise ValidationError("Please correct the marked fields.", problems.as_fields())
+        raise ValidationError(_("Please correct the marked fields."), problems.as_fields())
     return values
 
 
@@ -63,8 +64,8 @@ def save_department_settings(session: Session, department: Department, raw: dict
     current = history.department_snapshot(department)
     if loaded is not None and loaded != current:
         raise SettingsConflict(
-            "Someone else changed these settings after you opened them; your changes were not "
-            "saved.", history.compare(loaded, current, "department"), current)
+            _("Someone else changed these settings after you opened them; your changes were "
+              "not saved."), history.compare(loaded, current, "department"), current)
     history.record_untracked_department_state(session, department)
     department.description = values["description"]
     department.contact_email = values["contact_email"]
@@ -81,8 +82,8 @@ def save_department_settings(session: Session, department: Department, raw: dict
             return False
         history.record_department_revision(session, department, actor, action, restored_from)
     except IntegrityError as error:
-        raise Conflict("Someone else saved these settings at the same moment; your changes "
-                       "were not saved.") from error
+        raise Conflict(_("Someone else saved these settings at the same moment; your changes "
+                         "were not saved.")) from error
     bump_catalog_revision(session)
     return True
 
@@ -92,6 +93,6 @@ def revert_department(session: Session, department: Department, number: int, act
     """Make an old revision of the settings current again; that is itself a new revision."""
     revision = history.get_revision(session, DepartmentRevision, department.id, number)
     if revision is None:
-        raise NotFound(f"These settings have no revision {number}.")
+        raise NotFound(_("These settings have no revision %(number)d.", number=number))
     return save_department_settings(session, department, dict(revision.snapshot), actor,
                                     loaded=loaded, action="reverted", restored_from=number)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .catalog_file.validate import SLUG
 from .errors import NotFound
+from .messages import _
 from .models import (
     Department,
     DepartmentAlias,
@@ -89,7 +90,7 @@ def offering_card_options() -> list:
 def find_department(session: Session, slug: str) -> Found[Department]:
     """The department at that slug, or the one that used to be there; NotFound otherwise."""
     if not SLUG.match(slug):  # nothing that is not a slug was ever stored as one
-        raise NotFound(f"There is no department {slug!r}.")
+        raise NotFound(_("There is no department %(slug)r.", slug=slug))
     department = session.scalar(
         select(Department).where(Department.slug == slug).options(*department_options())
     )
@@ -97,7 +98,7 @@ def find_department(session: Session, slug: str) -> Found[Department]:
         return Found(department)
     alias = session.scalar(select(DepartmentAlias).where(DepartmentAlias.slug == slug))
     if alias is None:
-        raise NotFound(f"There is no department {slug!r}.")
+        raise NotFound(_("There is no department %(slug)r.", slug=slug))
     return Found(alias.department, moved=True)
 
 
@@ -105,7 +106,8 @@ def find_offering(session: Session, department_slug: str, slug: str) -> Found[Of
     """The offering at that address (current or former); NotFound otherwise."""
     department = find_department(session, department_slug)
     if not SLUG.match(slug):
-        raise NotFound(f"There is no offering {slug!r} in {department.item.name}.")
+        raise NotFound(_("There is no offering %(slug)r in %(department)s.", slug=slug,
+                         department=department.item.name))
     offering = session.scalar(
         select(Offering).where(Offering.department_id == department.item.id, Offering.slug == slug)
     )
@@ -117,14 +119,15 @@ def find_offering(session: Session, department_slug: str, slug: str) -> Found[Of
         )
     )
     if alias is None:
-        raise NotFound(f"There is no offering {slug!r} in {department.item.name}.")
+        raise NotFound(_("There is no offering %(slug)r in %(department)s.", slug=slug,
+                         department=department.item.name))
     return Found(alias.offering, moved=True)
 
 
 def get_offering(session: Session, offering_id: int) -> Offering:
     offering = session.get(Offering, offering_id)
     if offering is None:
-        raise NotFound(f"There is no offering {offering_id}.")
+        raise NotFound(_("There is no offering %(id)d.", id=offering_id))
     return offering
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .messages import _
+
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([mhd])\s*$")
 
 
@@ -15,10 +17,10 @@ def parse_duration(text: str, day_minutes: int) -> int:
     """Business minutes for "30m", "4h" or "2d"; ValueError for anything else or zero."""
     match = _DURATION.match(str(text))
     if not match:
-        raise ValueError(f"{text!r} is not a duration like 30m, 4h or 2d")
+        raise ValueError(_("%(value)r is not a duration like 30m, 4h or 2d", value=text))
     amount, unit = int(match.group(1)), match.group(2)
     if amount <= 0:
-        raise ValueError("a target must be longer than zero")
+        raise ValueError(_("a target must be longer than zero"))
     return amount * {"m": 1, "h": 60, "d": day_minutes}[unit]
 
 

@@ -17,6 +17,7 @@ from . import history
 from .catalog_file import Problems, apply_offering, validate_offering
 from .directory import find_offering
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
+from .messages import _
 from .models import Department, Offering, OfferingAlias, OfferingRevision, User
 from .permissions import can
 from .reviews import set_reviewed
@@ -47,7 +48,7 @@ def suggest_slug(title: str) -> str:
 
 def require_editor(actor: User | None, department: Department) -> None:
     if not can(actor, "edit_catalog", department):
-        raise PermissionDenied("Only the department's owners and admins may edit its catalog.")
+        raise PermissionDenied(_("Only the department's owners and admins may edit its catalog."))
 
 
 def check_version(session: Session, offering: Offering, expected_version: int | None) -> None:
@@ -58,7 +59,7 @@ def check_version(session: Session, offering: Offering, expected_version: int | 
     changes = (history.compare(loaded.snapshot, history.offering_snapshot(offering), "offering")
                if loaded is not None else None)
     raise EditConflict(
-        "Someone else saved this offering after you opened it; your changes were not saved.",
+        _("Someone else saved this offering after you opened it; your changes were not saved."),
         offering.version, changes)
 
 
@@ -73,7 +74,7 @@ def save_offering(session: Session, department: Department, raw: Any, actor: Use
     """
     require_editor(actor, department)
     if offering is not None and offering.department_id != department.id:
-        raise NotFound("That offering belongs to another department.")
+        raise NotFound(_("That offering belongs to another department."))
     if offering is not None and isinstance(raw, dict) and not raw.get("slug"):
         raw = {**raw, "slug": offering.slug}
     if offering is not None:
@@ -99,8 +100,8 @@ def save_offering(session: Session, department: Department, raw: Any, actor: Use
         history.record_offering_revision(session, offering, actor, action, restored_from)
     except (StaleDataError, IntegrityError) as error:
         # Another save of the same offering won the race between our check and our write.
-        raise EditConflict("Someone else saved this offering at the same moment; "
-                           "your changes were not saved.", -1, None) from error
+        raise EditConflict(_("Someone else saved this offering at the same moment; "
+                             "your changes were not saved."), -1, None) from error
     bump_catalog_revision(session)
     return offering
 
@@ -115,12 +116,12 @@ def validated_offering(session: Session, department: Department, raw: Any,
         taken = session.scalar(select(Offering.id).where(
             Offering.department_id == department.id, Offering.slug == values["slug"]))
         if values["slug"] and taken is not None and (offering is None or taken != offering.id):
-            problems.add("slug", f"another offering of this department already uses "
-                                 f"{values['slug']!r}")
+            problems.add("slug", _("another offering of this department already uses "
+                                   "%(slug)r", slug=values["slug"]))
         values["replaced_by"] = _replacement(session, department, values.get("replaced_by"),
                                              offering, problems)
     if problems or values is None:
-        raise ValidationError("Please correct the marked fields.", problems.as_fields())
+        raise ValidationError(_("Please correct the marked fields."), problems.as_fields())
     return values
 
 
@@ -129,14 +130,14 @@ def _replacement(session: Session, department: Department, reference: str | None
     """The replacement's current reference ("slug" or "dept/slug"), following renames."""
     if not reference:
         return None
-    dept_slug, _, slug = reference.rpartition("/")
+    dept_slug, _sep, slug = reference.rpartition("/")
     try:
         target = find_offering(session, dept_slug or department.slug, slug).item
     except NotFound:
-        problems.add("replaced_by", f"there is no offering {reference!r}")
+        problems.add("replaced_by", _("there is no offering %(value)r", value=reference))
         return None
     if offering is not None and target.id == offering.id:
-        problems.add("replaced_by", "an offering cannot replace itself")
+        problems.add("replaced_by", _("an offering cannot replace itself"))
         return None
     return (target.slug if target.department_id == department.id
             else f"{target.department.slug}/{target.slug}")
@@ -169,7 +170,7 @@ def revert_offering(session: Session, offering: Offering, number: int, actor: Us
     """Make an old revision the current state again; that is itself a new revision."""
     revision = history.get_revision(session, OfferingRevision, offering.id, number)
     if revision is None:
-        raise NotFound(f"This offering has no revision {number}.")
+        raise NotFound(_("This offering has no revision %(number)d.", number=number))
     return save_offering(session, offering.department, dict(revision.snapshot), actor,
                          offering=offering, expected_version=expected_version, action="reverted",
                          restored_from=number, default_language=offering.language)
@@ -186,7 +187,7 @@ def mark_reviewed(session: Session, offering: Offering, actor: User | None, *,
         session.flush()
         history.record_offering_revision(session, offering, actor, "reviewed")
     except (StaleDataError, IntegrityError) as error:
-        raise EditConflict("Someone else saved this offering at the same moment.", -1,
+        raise EditConflict(_("Someone else saved this offering at the same moment."), -1,
                            None) from error
     bump_catalog_revision(session)
     return offering

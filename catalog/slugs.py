@@ -7,13 +7,14 @@ from sqlalchemy.orm import Session
 
 from .catalog_file.validate import SLUG
 from .errors import ValidationError
+from .messages import _
 from .models import Department, DepartmentAlias, Offering, OfferingAlias
 from .revision import bump_catalog_revision
 
 
 def check_slug(slug: str) -> None:
     if not SLUG.match(slug or "") or len(slug) > 80:
-        message = "Use lowercase letters, digits and single hyphens, e.g. new-laptop."
+        message = _("Use lowercase letters, digits and single hyphens, e.g. new-laptop.")
         raise ValidationError(message, {"slug": message})
 
 
@@ -23,7 +24,7 @@ def rename_department(session: Session, department: Department, new_slug: str) -
     if new_slug == department.slug:
         return
     if session.scalar(select(Department.id).where(Department.slug == new_slug)):
-        message = f"Another department already uses {new_slug!r}."
+        message = _("Another department already uses %(slug)r.", slug=new_slug)
         raise ValidationError(message, {"slug": message})
     session.execute(delete(DepartmentAlias).where(DepartmentAlias.slug == new_slug))
     session.add(DepartmentAlias(slug=department.slug, department=department))
@@ -39,7 +40,7 @@ def rename_offering(session: Session, offering: Offering, new_slug: str) -> None
     taken = session.scalar(select(Offering.id).where(
         Offering.department_id == offering.department_id, Offering.slug == new_slug))
     if taken:
-        message = f"Another offering of this department already uses {new_slug!r}."
+        message = _("Another offering of this department already uses %(slug)r.", slug=new_slug)
         raise ValidationError(message, {"slug": message})
     session.execute(delete(OfferingAlias).where(
         OfferingAlias.department_id == offering.department_id, OfferingAlias.slug == new_slug))

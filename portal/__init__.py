@@ -26,7 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, commands, errors, i18n, page_cache, templating
+    from . import auth, commands, display, errors, i18n, page_cache, templating
     from .api import bp as api_bp
     from .browse import bp as browse_bp
     from .commitments import bp as commitments_bp
@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
+    display.init_app(app)
     page_cache.init_app(app)
     errors.init_app(app)
     commands.init_app(app)

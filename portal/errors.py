@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from catalog.errors import CatalogError
 
+from .changes import error_json
 from .extensions import db
 
 
@@ -35,11 +36,13 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
 
 
 def handle_catalog_error(error: CatalogError) -> tuple[Response | str, int]:
-    db.session.rollback()
+    db.session.rollback()  # a CatalogError raised outside `saving` (e.g. a lookup) lands here
+    message, fields = error_json(error)
     if wants_json():
-        return json_error(error.status, error.code, error.message, error.fields)
+        return json_error(error.status, error.code, message, fields)
     template = "errors/404.html" if error.status == 404 else "errors/error.html"
-    return render_template(template, error=error, status=error.status), error.status
+    return render_template(template, error=error, status=error.status,
+                           message=message), error.status
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:

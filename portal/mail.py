@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from catalog.mail_delivery import SmtpSettings
 from catalog.models import OutboxMessage
 
-from .requests.display import DUE_FORMAT, STATUS_NAMES
+from .display import DUE_FORMAT, STATUS_NAMES
 
 When = Callable[[str | None], str]  # an ISO time from the outbox, in the reader's words
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationError
+from ..messages import _
 from ..models import PRIORITIES, Commitment, Department, DepartmentRole, Offering
 from ..people.accounts import get_or_create_user
 from ..revision import bump_catalog_revision
@@ -60,10 +61,10 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
     _unknown_keys(raw, DEPARTMENT_KEYS, path, problems)
     slug = _text(raw, "slug", path, problems, required=True, max_length=80)
     if slug and not SLUG.match(slug):
-        problems.add(_join(path, "slug"), "use lowercase letters, digits and single hyphens")
+        problems.add(_join(path, "slug"), _("use lowercase letters, digits and single hyphens"))
     code = _text(raw, "code", path, problems, max_length=10) or default_code(slug)
     if not CODE.match(code):
-        problems.add(_join(path, "code"), "use 2 to 10 capital letters or digits, e.g. IT")
+        problems.add(_join(path, "code"), _("use 2 to 10 capital letters or digits, e.g. IT"))
     department: dict[str, Any] = {
         "slug": slug,
         "code": code,
@@ -75,7 +76,7 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
         "offerings": [],
     }
     if department["contact_email"] and not EMAIL.match(department["contact_email"]):
-        problems.add(_join(path, "contact_email"), "is not an e-mail address")
+        problems.add(_join(path, "contact_email"), _("is not an e-mail address"))
     for role in ("owners", "agents"):
         department[role] = (
             _string_list(raw, role, path, problems, check=EMAIL.match) if role in raw else None
@@ -248,7 +249,7 @@ def resolve_replacement(session: Session, department: Department,
     """The offering named by "slug" (same department) or "dept/slug"; None if it is unknown."""
     if not reference:
         return None
-    dept_slug, _, slug = reference.rpartition("/")
+    dept_slug, _sep, slug = reference.rpartition("/")
     query = select(Offering).join(Department).where(Offering.slug == slug)
     query = query.where(Department.slug == dept_slug) if dept_slug else query.where(
         Offering.department_id == department.id)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import WEEKDAYS, holiday_region_is_known
 from ..durations import parse_duration
+from ..messages import _
 from ..models import AUDIENCES, FIELD_TYPES, LANGUAGES, OFFERING_STATUSES, PRIORITIES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -65,18 +66,18 @@ def _text(data: dict, key: str, path: str, problems: Problems, *, required: bool
     value = data.get(key)
     if value is None:
         if required:
-            problems.add(_join(path, key), "is required")
+            problems.add(_join(path, key), _("is required"))
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        problems.add(_join(path, key), "must be text")
+        problems.add(_join(path, key), _("must be text"))
         return ""
     value = value.strip()
     if required and not value:
-        problems.add(_join(path, key), "must not be empty")
+        problems.add(_join(path, key), _("must not be empty"))
     if len(value) > max_length:
-        problems.add(_join(path, key), f"is longer than {max_length} characters")
+        problems.add(_join(path, key), _("is longer than %(max)d characters", max=max_length))
     return value
 
 
@@ -89,19 +90,20 @@ def _string_list(data: dict, key: str, path: str, problems: Problems,
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list):
-        problems.add(_join(path, key), "must be a list")
+        problems.add(_join(path, key), _("must be a list"))
         return []
     result: list[str] = []
     for index, item in enumerate(value):
         item_path = _join(_join(path, key), index)
         if not isinstance(item, (str, int)) or isinstance(item, bool) or not str(item).strip():
-            problems.add(item_path, "must be non-empty text")
+            problems.add(item_path, _("must be non-empty text"))
             continue
         item = str(item).strip()
         if allowed is not None and item not in allowed:
-            problems.add(item_path, f"unknown value {item!r}; one of {', '.join(allowed)}")
+            problems.add(item_path, _("unknown value %(value)r; one of %(allowed)s", value=item,
+                                       allowed=", ".join(allowed)))
         elif check is not None and not check(item):
-            problems.add(item_path, f"{item!r} is not valid")
+            problems.add(item_path, _("%(value)r is not valid", value=item))
         elif item not in result:
             result.append(item)
     return result
@@ -110,24 +112,24 @@ def _string_list(data: dict, key: str, path: str, problems: Problems,
 def _unknown_keys(data: dict, allowed: set[str], path: str, problems: Problems) -> None:
     for key in data:
         if key not in allowed and key not in READ_ONLY_KEYS:
-            problems.add(_join(path, str(key)), "unknown key")
+            problems.add(_join(path, str(key)), _("unknown key"))
 
 
 def _mapping(value: Any, path: str, problems: Problems) -> dict | None:
     if not isinstance(value, dict):
-        problems.add(path or "(file)", "must be a mapping of keys to values")
+        problems.add(path or "(file)", _("must be a mapping of keys to values"))
         return None
     return value
 
 
 def _duration(value: Any, path: str, day_minutes: int, problems: Problems) -> int | None:
     if value is None:
-        problems.add(path, "is required")
+        problems.add(path, _("is required"))
         return None
     try:
         return parse_duration(str(value), day_minutes)
     except ValueError as error:
-        problems.add(path, str(error))
+        problems.add(path, error.args[0] if error.args else str(error))  # keeps a Message
         return None
 
 
@@ -136,7 +138,7 @@ def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, A
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.add(path, "must be a list of fields")
+        problems.add(path, _("must be a list of fields"))
         return []
     fields: list[dict[str, Any]] = []
     names: set[str] = set()
@@ -150,9 +152,11 @@ def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, A
         name = _text(raw, "name", field_path, problems, required=True, max_length=50)
         if name and not FIELD_NAME.match(name):
             problems.add(_join(field_path, "name"),
-                         "use lowercase letters, digits and underscores, starting with a letter")
+                         _("use lowercase letters, digits and underscores, starting with a "
+                           "letter"))
         elif name in names:
-            problems.add(_join(field_path, "name"), f"{name!r} is used twice in this form")
+            problems.add(_join(field_path, "name"),
+                         _("%(name)r is used twice in this form", name=name))
         names.add(name)
         field: dict[str, Any] = {
             "name": name,
@@ -163,13 +167,14 @@ def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, A
         }
         if field["type"] not in FIELD_TYPES:
             problems.add(_join(field_path, "type"),
-                         f"unknown type {field['type']!r}; one of {', '.join(FIELD_TYPES)}")
+                         _("unknown type %(value)r; one of %(allowed)s", value=field["type"],
+                           allowed=", ".join(FIELD_TYPES)))
         if not isinstance(field["required"], bool):
-            problems.add(_join(field_path, "required"), "must be true or false")
+            problems.add(_join(field_path, "required"), _("must be true or false"))
         if field["type"] in ("select", "multiselect"):
             choices = _string_list(raw, "choices", field_path, problems)
             if not choices:
-                problems.add(_join(field_path, "choices"), "a choice field needs choices")
+                problems.add(_join(field_path, "choices"), _("a choice field needs choices"))
             field["choices"] = choices
         fields.append(field)
     return fields
@@ -184,7 +189,7 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
     _unknown_keys(raw, OFFERING_KEYS, path, problems)
     slug = _text(raw, "slug", path, problems, required=True, max_length=80)
     if slug and not SLUG.match(slug):
-        problems.add(_join(path, "slug"), "use lowercase letters, digits and single hyphens")
+        problems.add(_join(path, "slug"), _("use lowercase letters, digits and single hyphens"))
     offering: dict[str, Any] = {
         "slug": slug,
         "title": _text(raw, "title", path, problems, required=True, max_length=200),
@@ -201,14 +206,17 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
         "review_interval_months": raw.get("review_interval_months", 12),
     }
     if offering["status"] not in OFFERING_STATUSES:
-        problems.add(_join(path, "status"), f"unknown status {offering['status']!r}; "
-                                            f"one of {', '.join(OFFERING_STATUSES)}")
+        problems.add(_join(path, "status"),
+                     _("unknown status %(value)r; one of %(allowed)s", value=offering["status"],
+                       allowed=", ".join(OFFERING_STATUSES)))
     if offering["language"] not in LANGUAGES:
         problems.add(_join(path, "language"),
-                     f"unknown language {offering['language']!r}; one of {', '.join(LANGUAGES)}")
+                     _("unknown language %(value)r; one of %(allowed)s",
+                       value=offering["language"], allowed=", ".join(LANGUAGES)))
     interval = offering["review_interval_months"]
     if not isinstance(interval, int) or isinstance(interval, bool) or not 1 <= interval <= 60:
-        problems.add(_join(path, "review_interval_months"), "must be a whole number from 1 to 60")
+        problems.add(_join(path, "review_interval_months"),
+                     _("must be a whole number from 1 to 60"))
     standard = raw.get("service_standard") or {}
     standard_path = _join(path, "service_standard")
     if _mapping(standard, standard_path, problems) is not None:
@@ -244,16 +252,18 @@ def validate_business_hours(raw: Any, path: str, problems: Problems) -> dict[str
     try:
         ZoneInfo(hours["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
-        problems.add(_join(path, "timezone"), f"unknown time zone {hours['timezone']!r}")
+        problems.add(_join(path, "timezone"),
+                     _("unknown time zone %(value)r", value=hours["timezone"]))
     for key in ("start", "end"):
         if not CLOCK_TIME.match(hours[key]):
-            problems.add(_join(path, key), "must be a time like 08:00")
+            problems.add(_join(path, key), _("must be a time like 08:00"))
     if CLOCK_TIME.match(hours["start"]) and CLOCK_TIME.match(hours["end"]) \
             and hours["start"] >= hours["end"]:
-        problems.add(_join(path, "end"), "must be later than start")
+        problems.add(_join(path, "end"), _("must be later than start"))
     if hours["holidays"] and not holiday_region_is_known(hours["holidays"]):
         problems.add(_join(path, "holidays"),
-                     f"unknown holiday region {hours['holidays']!r}; use e.g. DE-BY or GB")
+                     _("unknown holiday region %(value)r; use e.g. DE-BY or GB",
+                       value=hours["holidays"]))
     sorted_days = [day for day in WEEKDAYS if day in hours["days"]]
     hours["days"] = sorted_days
     return hours
@@ -271,7 +281,7 @@ def day_minutes_of(hours: dict[str, Any] | None, fallback: int = DEFAULT_DAY_MIN
 def validate_commitments(raw: Any, path: str, day_minutes: int,
                          problems: Problems) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
-        problems.add(path, "must be a list of commitments")
+        problems.add(path, _("must be a list of commitments"))
         return []
     commitments: list[dict[str, Any]] = []
     for index, item in enumerate(raw):
@@ -283,9 +293,11 @@ def validate_commitments(raw: Any, path: str, day_minutes: int,
         priority = item.get("priority", "normal")
         if priority not in PRIORITIES:
             problems.add(_join(item_path, "priority"),
-                         f"unknown priority {priority!r}; one of {', '.join(PRIORITIES)}")
+                         _("unknown priority %(value)r; one of %(allowed)s", value=priority,
+                           allowed=", ".join(PRIORITIES)))
         elif any(c["priority"] == priority for c in commitments):
-            problems.add(_join(item_path, "priority"), f"{priority!r} is listed twice")
+            problems.add(_join(item_path, "priority"),
+                         _("%(value)r is listed twice", value=priority))
         commitments.append({
             "priority": priority,
             "first_response_minutes": _duration(item.get("first_response"),

@@ -15,9 +15,9 @@ from catalog import directory, editing
 from catalog.errors import CatalogError, NotFound, ValidationError
 from catalog.models import Offering
 
+from ..changes import saving
 from ..errors import json_error
 from ..extensions import db
-from ..manage.transactions import commit_catalog_change
 from . import bp
 from .departments import offering_etag, offering_json, offering_url
 
@@ -77,15 +77,15 @@ def put_offering(dept: str, offering: str) -> Response | tuple[Response, int]:
     if isinstance(version, Response):
         return version
     try:
-        saved = editing.save_offering(db.session, department, raw, current_user,
-                                      offering=current, expected_version=version,
-                                      default_language=current_app.config["CONTENT_LANGUAGE"])
+        with saving(reindex=True):
+            saved = editing.save_offering(
+                db.session, department, raw, current_user, offering=current,
+                expected_version=version,
+                default_language=current_app.config["CONTENT_LANGUAGE"])
     except editing.EditConflict:
-        db.session.rollback()
         if version is None:
             raise
         return precondition_failed(current)
-    commit_catalog_change()
     response = jsonify(offering_json(saved))
     response.set_etag(offering_etag(saved))
     if current is None:

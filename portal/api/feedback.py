@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from catalog import feedback
 from catalog.models import Feedback
 
+from ..changes import saving
 from ..extensions import db
 from . import bp
 from .requests import iso, json_body, visible_request
@@ -31,7 +32,7 @@ def feedback_json(given: Feedback) -> dict[str, Any]:
 def give_feedback(ref: str) -> tuple[Response, int]:
     item = visible_request(ref)
     body = json_body()
-    given = feedback.give_feedback(db.session, item, current_user._get_current_object(),
-                                   body.get("rating"), body.get("comment", ""))
-    db.session.commit()
+    with saving():
+        given = feedback.give_feedback(db.session, item, current_user._get_current_object(),
+                                       body.get("rating"), body.get("comment", ""))
     return jsonify(feedback_json(given)), 201

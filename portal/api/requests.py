@@ -19,6 +19,7 @@ from catalog.messages import _
 from catalog.models import Offering, RequestEvent, ServiceRequest, User
 from catalog.permissions import can
 
+from ..changes import saving
 from ..extensions import db
 from ..uploads import file_store
 from . import bp
@@ -111,15 +112,10 @@ def create_request() -> tuple[Response, int]:
     body = json_body()
     offering = offering_from(body)
     store = file_store()
-    try:
+    with saving(on_rollback=store.discard_written):
         created = submission.submit_request(db.session, offering, user,
                                             priority=body.get("priority"),
                                             values=body.get("fields", {}), store=store)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        store.discard_written()
-        raise
     response = jsonify({
         "ref": created.ref, "url": request_url(created),
         "due": {"first_response": iso(created.first_response_due),
@@ -145,9 +141,9 @@ def get_request(ref: str) -> Response:
 @bp.post("/requests/<ref>/comments")
 def add_comment(ref: str) -> tuple[Response, int]:
     item = visible_request(ref)
-    event = workflow.add_comment(db.session, item, current_user._get_current_object(),
-                                 json_body().get("body"))
-    db.session.commit()
+    with saving():
+        event = workflow.add_comment(db.session, item, current_user._get_current_object(),
+                                     json_body().get("body"))
     return jsonify(event_json(event)), 201
 
 
@@ -156,9 +152,10 @@ def change_status(ref: str) -> Response:
     item = visible_request(ref)
     body = json_body()
     user = current_user._get_current_object()
-    if body.get("status") == "cancelled" and not can(user, "work_queue", item):
-        workflow.cancel_request(db.session, item, user, body.get("note", ""))
-    else:
-        workflow.change_status(db.session, item, user, body.get("status"), body.get("note", ""))
-    db.session.commit()
+    with saving():
+        if body.get("status") == "cancelled" and not can(user, "work_queue", item):
+            workflow.cancel_request(db.session, item, user, body.get("note", ""))
+        else:
+            workflow.change_status(db.session, item, user, body.get("status"),
+                                   body.get("note", ""))
     return jsonify(request_json(queue.find_request(db.session, ref)))

@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 from catalog.people import sso
 from catalog.people.sso import SignInRefused
 
+from ..display import translate
 from ..extensions import db
-from ..requests.display import translate
 from . import bp
 from .identity import sign_in
 from .redirects import safe_next

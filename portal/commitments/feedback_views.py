@@ -13,9 +13,9 @@ from catalog.errors import CatalogError
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
+from ..changes import reason_of, saving
 from ..extensions import db
-from ..requests.display import translate
-from ..requests.views import visible_request
+from ..lookup import visible_request
 from . import bp
 from .forms import FeedbackForm, FollowUpForm, ThanksForm
 
@@ -25,9 +25,7 @@ def _back(ref: str) -> Response:
 
 
 def _failed(error: CatalogError) -> None:
-    db.session.rollback()
-    fields = getattr(error, "fields", None) or {}
-    flash(" ".join(translate(m) for m in fields.values()) or translate(error.message), "error")
+    flash(reason_of(error), "error")
 
 
 @bp.post("/requests/<ref>/feedback")
@@ -36,9 +34,9 @@ def rate(ref: str) -> Response:
     item = visible_request(ref)
     form = FeedbackForm()
     try:
-        given = feedback.give_feedback(db.session, item, current_user._get_current_object(),
-                                       form.rating.data, form.comment.data or "")
-        db.session.commit()
+        with saving():
+            given = feedback.give_feedback(db.session, item, current_user._get_current_object(),
+                                           form.rating.data, form.comment.data or "")
     except CatalogError as error:
         _failed(error)
         return _back(ref)
@@ -56,10 +54,10 @@ def thank(ref: str) -> Response:
     item = visible_request(ref)
     form = ThanksForm()
     try:
-        recognition.send_thanks(db.session, item, current_user._get_current_object(),
-                                form.message.data or "", bool(form.to_person.data),
-                                bool(form.show_name.data))
-        db.session.commit()
+        with saving():
+            recognition.send_thanks(db.session, item, current_user._get_current_object(),
+                                    form.message.data or "", bool(form.to_person.data),
+                                    bool(form.show_name.data))
     except CatalogError as error:
         _failed(error)
         return _back(ref)
@@ -76,9 +74,9 @@ def answer(ref: str, follow_up_id: int) -> Response:
         abort(404)
     form = FollowUpForm()
     try:
-        feedback.answer_follow_up(db.session, follow_up, current_user._get_current_object(),
-                                  form.answer.data)
-        db.session.commit()
+        with saving():
+            feedback.answer_follow_up(db.session, follow_up, current_user._get_current_object(),
+                                      form.answer.data)
     except CatalogError as error:
         _failed(error)
         return _back(ref)

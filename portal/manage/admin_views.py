@@ -11,12 +11,12 @@ from catalog import directory
 from catalog.administration import administer_department, create_department
 from catalog.errors import ValidationError
 
+from ..changes import saving
 from ..extensions import db
 from . import bp
 from .form_data import lines, place_errors
 from .forms import AdministerForm, NewDepartmentForm
 from .lookup import require_admin
-from .transactions import commit_catalog_change
 
 
 @bp.route("/new-department", methods=["GET", "POST"])
@@ -28,14 +28,13 @@ def new_department() -> str | Response | tuple[str, int]:
         return render_template("manage/new_department.html", form=form,
                                failed=failed), 422 if failed else 200
     try:
-        department = create_department(db.session, current_user, slug=form.slug.data or "",
-                                       name=form.name.data or "", code=form.code.data or "")
+        with saving(reindex=True):
+            department = create_department(db.session, current_user, slug=form.slug.data or "",
+                                           name=form.name.data or "", code=form.code.data or "")
     except ValidationError as error:
-        db.session.rollback()
-        problems = place_errors(form, error.fields, [], "", "")
+        problems = place_errors(form, error, [], "", "")
         return render_template("manage/new_department.html", form=form, failed=True,
                                problems=problems), 422
-    commit_catalog_change()
     flash(_("Created %(name)s. Now name its owners and set its hours and commitments.",
             name=department.name), "success")
     return redirect(url_for(".administer", dept=department.slug))
@@ -57,14 +56,13 @@ def administer(dept: str) -> str | Response | tuple[str, int]:
         return render_template("manage/people.html", form=form, department=department,
                                failed=True), 422
     try:
-        administer_department(db.session, department, current_user, name=form.name.data or "",
-                              slug=form.slug.data or "", owners=lines(form.owners.data),
-                              agents=lines(form.agents.data))
+        with saving(reindex=True):
+            administer_department(db.session, department, current_user,
+                                  name=form.name.data or "", slug=form.slug.data or "",
+                                  owners=lines(form.owners.data), agents=lines(form.agents.data))
     except ValidationError as error:
-        db.session.rollback()
-        problems = place_errors(form, error.fields, [], "", "")
+        problems = place_errors(form, error, [], "", "")
         return render_template("manage/people.html", form=form, department=department,
                                failed=True, problems=problems), 422
-    commit_catalog_change()
     flash(_("Saved %(name)s.", name=department.name), "success")
     return redirect(url_for(".administer", dept=department.slug))

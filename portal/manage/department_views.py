@@ -15,12 +15,12 @@ from catalog.models import OFFERING_STATUSES, PRIORITIES, Offering
 from catalog.pagination import paginate
 from catalog.permissions import managed_departments, roles_in
 
+from ..changes import saving
 from ..extensions import db
 from . import bp
 from .form_data import loaded_snapshot, place_errors, settings_form_data, settings_raw
 from .forms import DepartmentSettingsForm
 from .lookup import editable_department, page_number, per_page
-from .transactions import commit_catalog_change
 
 
 @bp.route("/")
@@ -69,17 +69,15 @@ def settings(dept: str) -> str | Response | tuple[str, int]:
         return render_settings(form, item, 422)
     raw, rows = settings_raw(form)
     try:
-        changed = save_department_settings(db.session, item, raw, current_user,
-                                           loaded=loaded_snapshot(form.loaded.data) or {})
+        with saving(reindex=True):
+            changed = save_department_settings(db.session, item, raw, current_user,
+                                               loaded=loaded_snapshot(form.loaded.data) or {})
     except ValidationError as error:
-        db.session.rollback()
-        unplaced = place_errors(form, error.fields, rows, "commitments", "commitments")
+        unplaced = place_errors(form, error, rows, "commitments", "commitments")
         return render_settings(form, item, 422, problems=unplaced)
     except SettingsConflict as conflict:
-        db.session.rollback()
         form.loaded.data = settings_form_data(conflict.current)["loaded"]
         return render_settings(form, item, 409, conflict=conflict)
-    commit_catalog_change()
     flash(_("Saved the settings of %(name)s.", name=item.name) if changed
           else _("Nothing changed."), "success")
     return redirect(url_for(".settings", dept=item.slug))

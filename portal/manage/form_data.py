@@ -10,8 +10,10 @@ from typing import Any
 from wtforms import Field, Form
 
 from catalog.editing import suggest_slug
+from catalog.errors import CatalogError
 from catalog.models import PRIORITIES, STANDARD_SECTIONS
 
+from ..changes import show_on_form
 from .forms import DepartmentSettingsForm, OfferingForm
 
 BLANK_ROW = {"name": "", "label": "", "type": "text", "required": False, "help": "",
@@ -166,21 +168,16 @@ def loaded_snapshot(text: str | None) -> dict[str, Any] | None:
 
 # Problems at their fields ------------------------------------------------------------------------
 
-def place_errors(form: Form, problems: dict[str, str], rows: list[int], list_key: str,
+def place_errors(form: Form, error: CatalogError, rows: list[int], list_key: str,
                  list_attr: str) -> list[str]:
-    """Attach each problem to its field; returns the messages that belong to no field.
+    """Attach each problem, translated, to its field; returns those that belong to no field.
 
     Numbered items of `list_key` ("form" of an offering, "commitments" of a department) live in
     the FieldList `list_attr`; `rows` maps an item's number in the data to its row in the form.
     """
-    unplaced: list[str] = []
-    for path, message in problems.items():
-        field = _field_for(form, path, rows, list_key, list_attr)
-        if field is None:
-            unplaced.append(f"{path}: {message}" if path else message)
-        else:
-            field.errors = [*field.errors, message]
-    return unplaced
+    return show_on_form(form, error,
+                        lambda form, path: _field_for(form, path, rows, list_key, list_attr),
+                        flash_rest=False)
 
 
 def _field_for(form: Form, path: str, rows: list[int], list_key: str,

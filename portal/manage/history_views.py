@@ -14,12 +14,12 @@ from catalog.department_settings import SettingsConflict, revert_department
 from catalog.errors import CatalogError
 from catalog.models import DepartmentRevision, OfferingRevision
 
+from ..changes import reason_of, saving
 from ..extensions import db
 from . import bp
 from .form_data import loaded_snapshot, settings_form_data
 from .forms import SettingsRestoreForm, VersionForm
 from .lookup import editable_department, editable_offering, page_number, per_page, version_of
-from .transactions import commit_catalog_change
 
 
 def _number(name: str) -> int | None:
@@ -84,17 +84,16 @@ def offering_restore(dept: str, offering: str, number: int) -> Response:
         return redirect(back)
     version = item.version
     try:
-        editing.revert_offering(db.session, item, number, current_user,
-                                expected_version=version_of(form.version.data))
+        with saving(reindex=True):
+            editing.revert_offering(db.session, item, number, current_user,
+                                    expected_version=version_of(form.version.data))
+            changed = item.version != version
     except CatalogError as error:
-        db.session.rollback()
         if error.status == 404:
             raise
-        reasons = "; ".join(f"{path}: {message}" for path, message in error.fields.items())
-        flash(_("Nothing was changed: %(reason)s", reason=reasons or error.message), "error")
+        flash(_("Nothing was changed: %(reason)s", reason=reason_of(error, with_paths=True)),
+              "error")
         return redirect(back)
-    changed = item.version != version
-    commit_catalog_change()
     flash(_("Restored revision %(number)d as a new revision.", number=number) if changed
           else _("Revision %(number)d is already the current state.", number=number), "success")
     return redirect(url_for(".offering_history", dept=item.department.slug, offering=item.slug))
@@ -131,20 +130,18 @@ def settings_restore(dept: str, number: int) -> Response:
         flash(_("That did not work; please try again."), "error")
         return redirect(back)
     try:
-        changed = revert_department(db.session, item, number, current_user,
-                                    loaded=loaded_snapshot(form.loaded.data) or {})
+        with saving(reindex=True):
+            changed = revert_department(db.session, item, number, current_user,
+                                        loaded=loaded_snapshot(form.loaded.data) or {})
     except SettingsConflict as error:
-        db.session.rollback()
-        flash(_("Nothing was changed: %(reason)s", reason=error.message), "error")
+        flash(_("Nothing was changed: %(reason)s", reason=reason_of(error)), "error")
         return redirect(back)
     except CatalogError as error:
-        db.session.rollback()
         if error.status == 404:
             raise
-        reasons = "; ".join(f"{path}: {message}" for path, message in error.fields.items())
-        flash(_("Nothing was changed: %(reason)s", reason=reasons or error.message), "error")
+        flash(_("Nothing was changed: %(reason)s", reason=reason_of(error, with_paths=True)),
+              "error")
         return redirect(back)
-    commit_catalog_change()
     flash(_("Restored revision %(number)d as a new revision.", number=number) if changed
           else _("Revision %(number)d is already the current state.", number=number), "success")
     return redirect(back)

@@ -16,12 +16,12 @@ from catalog import editing, history
 from catalog.errors import ValidationError
 from catalog.models import OFFERING_STATUSES, Department, Offering
 
+from ..changes import reason_of, saving
 from ..extensions import db
 from . import bp
 from .form_data import offering_form_data, offering_raw, place_errors, rebuild_rows
 from .forms import FormFieldRow, OfferingForm, VersionForm
 from .lookup import editable_department, editable_offering, version_of
-from .transactions import commit_catalog_change
 
 BUILDER_COMMANDS = ("add", "remove", "up", "down", "preview")
 
@@ -82,19 +82,17 @@ def handle_offering_form(department: Department, offering: Offering | None) -> s
         return render_offering_form(rebuilt, department, offering, focus_row=focus)
     raw, rows = offering_raw(form, creating=offering is None)
     try:
-        saved = editing.save_offering(
-            db.session, department, raw, current_user, offering=offering,
-            expected_version=None if offering is None else version_of(form.version.data),
-            default_language=current_app.config["CONTENT_LANGUAGE"])
+        with saving(reindex=True):
+            saved = editing.save_offering(
+                db.session, department, raw, current_user, offering=offering,
+                expected_version=None if offering is None else version_of(form.version.data),
+                default_language=current_app.config["CONTENT_LANGUAGE"])
     except ValidationError as error:
-        db.session.rollback()
-        unplaced = place_errors(form, error.fields, rows, "form", "form_fields")
+        unplaced = place_errors(form, error, rows, "form", "form_fields")
         return render_offering_form(form, department, offering, 422, problems=unplaced)
     except editing.EditConflict as conflict:
-        db.session.rollback()
         form.version.data = str(offering.version)  # a second save, after reading, is deliberate
         return render_offering_form(form, department, offering, 409, conflict=conflict)
-    commit_catalog_change()
     flash(_("Saved “%(title)s”.", title=saved.title), "success")
     return redirect(url_for(".edit_offering", dept=department.slug, offering=saved.slug))
 
@@ -121,13 +119,12 @@ def offering_status(dept: str, offering: str) -> Response:
         flash(_("That did not work; please try again."), "error")
         return redirect(back)
     try:
-        editing.change_status(db.session, item, form.status.data, current_user,
-                              expected_version=version_of(form.version.data))
+        with saving(reindex=True):
+            editing.change_status(db.session, item, form.status.data, current_user,
+                                  expected_version=version_of(form.version.data))
     except (editing.EditConflict, ValidationError) as error:
-        db.session.rollback()
-        flash(_("Nothing was changed: %(reason)s", reason=error.message), "error")
+        flash(_("Nothing was changed: %(reason)s", reason=reason_of(error)), "error")
         return redirect(back)
-    commit_catalog_change()
     title = item.title
     messages = {"published": _("Published “%(title)s”.", title=title),
                 "retired": _("Retired “%(title)s”; its page stays and says so.", title=title),
@@ -147,12 +144,11 @@ def offering_reviewed(dept: str, offering: str) -> Response:
         flash(_("That did not work; please try again."), "error")
         return redirect(back)
     try:
-        editing.mark_reviewed(db.session, item, current_user,
-                              expected_version=version_of(form.version.data))
+        with saving(reindex=True):
+            editing.mark_reviewed(db.session, item, current_user,
+                                  expected_version=version_of(form.version.data))
     except editing.EditConflict as error:
-        db.session.rollback()
-        flash(_("Nothing was changed: %(reason)s", reason=error.message), "error")
+        flash(_("Nothing was changed: %(reason)s", reason=reason_of(error)), "error")
         return redirect(back)
-    commit_catalog_change()
     flash(_("Marked “%(title)s” as reviewed today.", title=item.title), "success")
     return redirect(back)

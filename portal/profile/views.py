@@ -9,8 +9,8 @@ from catalog.errors import ValidationError
 from catalog.people import accounts, sessions, tokens
 
 from ..auth.identity import sign_in
+from ..display import translate
 from ..extensions import db
-from ..requests.display import translate
 from . import bp
 from .forms import ConfirmForm, PasswordForm, ProfileForm, TokenForm
 

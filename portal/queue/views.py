@@ -12,8 +12,10 @@ from catalog.models import PRIORITIES, ServiceRequest, User
 from catalog.pagination import clamp_page
 from catalog.permissions import can, managed_departments
 
+from ..changes import reason_of, saving
+from ..display import status_name
 from ..extensions import db
-from ..requests.display import status_name, translate
+from ..lookup import worked_request
 from . import bp
 
 
@@ -65,15 +67,6 @@ def department(dept: str) -> str | Response:
     )
 
 
-def worked_request(ref: str) -> ServiceRequest:
-    item = queue.find_request(db.session, ref)
-    if item is None or not can(current_user, "view_request", item):
-        abort(404)
-    if not can(current_user, "work_queue", item):
-        abort(403)
-    return item
-
-
 def back_to(item: ServiceRequest) -> Response:
     """Back to the queue if the form came from there, else to the request."""
     if request.form.get("next") == "queue":
@@ -86,12 +79,11 @@ def back_to(item: ServiceRequest) -> Response:
 def status(ref: str) -> Response:
     item = worked_request(ref)
     try:
-        workflow.change_status(db.session, item, current_user._get_current_object(),
-                               request.form.get("status"), request.form.get("note", ""))
-        db.session.commit()
+        with saving():
+            workflow.change_status(db.session, item, current_user._get_current_object(),
+                                   request.form.get("status"), request.form.get("note", ""))
     except CatalogError as error:
-        db.session.rollback()
-        flash(translate(next(iter(error.fields.values()), error.message)), "error")
+        flash(reason_of(error), "error")
         return back_to(item)
     flash(_("%(ref)s is now: %(status)s.", ref=item.ref,
             status=status_name(item.status, staff=True)), "success")
@@ -114,11 +106,10 @@ def assign(ref: str) -> Response:
     else:
         assignee = None
     try:
-        workflow.assign(db.session, item, current_user._get_current_object(), assignee)
-        db.session.commit()
+        with saving():
+            workflow.assign(db.session, item, current_user._get_current_object(), assignee)
     except CatalogError as error:
-        db.session.rollback()
-        flash(translate(next(iter(error.fields.values()), error.message)), "error")
+        flash(reason_of(error), "error")
         return back_to(item)
     flash(_("%(ref)s is assigned to you.", ref=item.ref) if assignee is not None
           and assignee.id == current_user.id else _("The assignment of %(ref)s has changed.",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("requests", __name__)
 
-from . import display, views  # noqa: E402,F401  (registers the routes and filters)
+from . import views  # noqa: E402,F401  (registers the routes)

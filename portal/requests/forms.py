@@ -33,8 +33,6 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
 from catalog.request_forms import FormField, form_fields
 from catalog.uploads import Upload
 
-from .display import translate
-
 PREFIX = "f_"  # keeps a department's field names clear of the form's own attributes
 
 
@@ -107,16 +105,9 @@ def answers_of(form: FlaskForm, offering_form: list[dict[str, Any]]) -> dict[str
     return values
 
 
-def put_errors(form: FlaskForm, problems: dict[str, str]) -> list[str]:
-    """Show each problem at its field; return those that belong to no field."""
-    unplaced = []
-    for name, message in problems.items():
-        field = form._fields.get("priority" if name == "priority" else PREFIX + name)
-        if field is None:
-            unplaced.append(translate(message))
-        else:
-            field.errors = [*field.errors, translate(message)]
-    return unplaced
+def field_for_answer(form: FlaskForm, name: str) -> Field | None:
+    """The form field of an answer the domain names (for `portal.changes.show_on_form`)."""
+    return form._fields.get("priority" if name == "priority" else PREFIX + name)
 
 
 def file_fields(form: FlaskForm) -> list[Field]:

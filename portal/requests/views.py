@@ -22,14 +22,15 @@ from catalog.errors import CatalogError, ValidationError
 from catalog.models import Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
-from catalog.queue import find_request
 
+from ..changes import reason_of, saving, show_on_form
+from ..display import translate
 from ..errors import handle_http_error
 from ..extensions import db
+from ..lookup import visible_request
 from ..uploads import file_store
 from . import bp
-from .display import translate
-from .forms import CancelForm, CommentForm, answers_of, file_fields, put_errors, request_form
+from .forms import CancelForm, CommentForm, answers_of, field_for_answer, file_fields, request_form
 
 
 def priority_choices(offering: Offering) -> list[tuple[str, str]]:
@@ -83,17 +84,14 @@ def new_request(dept: str, offering: str) -> str | Response | tuple[str, int]:
         return render_form(item, form)
     store = file_store()
     try:
-        created = submission.submit_request(
-            db.session, item, current_user._get_current_object(), priority=form.priority.data,
-            values=answers_of(form, item.form), store=store)
-        db.session.commit()
+        with saving(on_rollback=store.discard_written):
+            created = submission.submit_request(
+                db.session, item, current_user._get_current_object(),
+                priority=form.priority.data, values=answers_of(form, item.form), store=store)
     except ValidationError as error:
-        db.session.rollback()
-        return render_form(item, form, 422, put_errors(form, error.fields))
-    except BaseException:
-        db.session.rollback()
-        store.discard_written()
-        raise
+        return render_form(item, form, 422,
+                           show_on_form(form, error, field_for_answer, flash_rest=False,
+                                        with_paths=False))
     flash(_("Your request %(ref)s has been sent to %(department)s.", ref=created.ref,
             department=item.department.name), "success")
     return redirect(url_for(".detail", ref=created.ref), 303)
@@ -135,14 +133,6 @@ def my_requests() -> str:
                            filters=["all", *(f for f in queue.STATUS_FILTERS if f != "all")])
 
 
-def visible_request(ref: str) -> ServiceRequest:
-    """The request if the user may see it; 404 otherwise, so references do not leak."""
-    found = find_request(db.session, ref)
-    if found is None or not can(current_user, "view_request", found):
-        abort(404)
-    return found
-
-
 @bp.route("/requests/<ref>")
 @login_required
 def detail(ref: str) -> str:
@@ -168,15 +158,13 @@ def comment(ref: str) -> Response | tuple[str, int]:
     item = visible_request(ref)
     form = CommentForm()
     try:
-        workflow.add_comment(db.session, item, current_user._get_current_object(),
-                             form.body.data)
-        db.session.commit()
+        with saving():
+            workflow.add_comment(db.session, item, current_user._get_current_object(),
+                                 form.body.data)
     except ValidationError as error:
-        db.session.rollback()
-        form.body.errors = [translate(m) for m in error.fields.values()] or [error.message]
+        form.body.errors = [reason_of(error)]
         return render_request(visible_request(ref), form, CancelForm(formdata=None), 422)
     except CatalogError as error:
-        db.session.rollback()
         flash(translate(error.message), "error")
         return redirect(url_for(".detail", ref=ref), 303)
     flash(_("Your message has been added."), "success")
@@ -189,12 +177,11 @@ def cancel(ref: str) -> Response:
     item = visible_request(ref)
     form = CancelForm()
     try:
-        workflow.cancel_request(db.session, item, current_user._get_current_object(),
-                                form.reason.data or "")
-        db.session.commit()
+        with saving():
+            workflow.cancel_request(db.session, item, current_user._get_current_object(),
+                                    form.reason.data or "")
     except CatalogError as error:
-        db.session.rollback()
-        flash(translate(error.fields.get("reason") or error.message), "error")
+        flash(reason_of(error), "error")
         return redirect(url_for(".detail", ref=ref), 303)
     flash(_("Your request %(ref)s has been cancelled.", ref=ref), "success")
     return redirect(url_for(".detail", ref=ref), 303)

@@ -1,0 +1,95 @@
+"""Saving a change, the one way every view and API endpoint that writes does it.
+
+    with saving(reindex=True):
+        editing.save_offering(db.session, ...)
+
+The block calls catalog functions, which flush and leave the commit to the caller. Leaving the
+block commits (and then brings the search index up to date, if asked); any exception rolls
+everything back and is raised again, for the view to show (`show_on_form`, `reason_of`) or for
+portal/errors.py to turn into an error page or a JSON error. Messages are translated here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import current_app, flash
+
+from catalog.errors import CatalogError
+
+from . import indexing
+from .display import translate
+from .extensions import db
+
+# Finds the form field a problem's path names (None: it belongs to no single field).
+FieldFinder = Callable[[Any, str], Any]
+
+
+@contextmanager
+def saving(*, reindex: bool = False,
+           on_rollback: Callable[[], None] | None = None) -> Iterator[None]:
+    """Commit what the block changed, or roll all of it back and re-raise.
+
+    `reindex`: update the search index after the commit (catalog changes). The database is the
+    truth, so a failing index update is logged, never raised: the index catches up later.
+    `on_rollback`: also undo what lives outside the database (e.g. uploaded files written).
+    """
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if on_rollback is not None:
+            on_rollback()
+        raise
+    if reindex:
+        try:
+            indexing.catalog_changed()
+        except Exception:  # noqa: BLE001  (the change is committed; never fail it now)
+            current_app.logger.exception("Updating the search index after a change failed")
+
+
+def field_by_name(form: Any, path: str) -> Any:
+    """The form's field of that name (the default way to place a problem)."""
+    return form._fields.get(path)
+
+
+def show_on_form(form: Any, error: CatalogError, field_for: FieldFinder = field_by_name,
+                 *, flash_rest: bool = True, with_paths: bool = True) -> list[str]:
+    """Put each of the error's field messages, translated, at its field; return the rest.
+
+    A problem whose path names no field is returned as "path: message" (just the message
+    without `with_paths`; the error's own message if it has no field problems at all), and also
+    flashed unless `flash_rest` is false (pages that list them in their own problem summary).
+    """
+    rest: list[str] = []
+    for path, message in error.fields.items():
+        field = field_for(form, path) if path else None
+        if field is None:
+            rest.append(f"{path}: {translate(message)}" if path and with_paths
+                        else translate(message))
+        else:
+            field.errors = [*field.errors, translate(message)]
+    if not error.fields:
+        rest.append(translate(error.message))
+    if flash_rest:
+        for message in rest:
+            flash(message, "error")
+    return rest
+
+
+def reason_of(error: CatalogError, *, with_paths: bool = False) -> str:
+    """The error in one line of the reader's language: its field problems, else its message."""
+    if not error.fields:
+        return translate(error.message)
+    return ("; " if with_paths else " ").join(
+        f"{path}: {translate(message)}" if with_paths and path else translate(message)
+        for path, message in error.fields.items())
+
+
+def error_json(error: CatalogError) -> tuple[str, dict[str, str]]:
+    """The API's message and field messages for the error, translated."""
+    return translate(error.message), {path: translate(message)
+                                     for path, message in error.fields.items()}
