@@ -27,8 +27,8 @@ When = Callable[[str | None], str]  # an ISO time from the outbox, in the reader
 def smtp_settings() -> SmtpSettings:
     config = current_app.config
     return SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]),
-                        user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"),
-                        starttls=bool(config.get("SMTP_STARTTLS")), sender=config["MAIL_FROM"])
+                        user=config["SMTP_USER"], password=config["SMTP_PASSWORD"],
+                        starttls=bool(config["SMTP_STARTTLS"]), sender=config["MAIL_FROM"])
 
 
 def _zone(name: str | None) -> ZoneInfo:

@@ -85,7 +85,13 @@ def sign_in_from_claims(session: Session, claims: Mapping[str, Any],
     user = session.scalar(select(User).where(User.sso_subject == subject))
     is_new = False
     if user is None:
-        is_new = find_user(session, email) is None
+        existing = find_user(session, email)
+        if existing is not None and claims.get("email_verified") is False:
+            # Anyone may type any address at some providers: never take over an account so.
+            raise SignInRefused(_("The sign-in service has not verified your e-mail address, "
+                                  "so it cannot be linked to your portal account. Please ask "
+                                  "the portal's administrators."))
+        is_new = existing is None
         user = get_or_create_user(session, email)
         if user.sso_subject not in (None, subject):
             raise SignInRefused(_("This e-mail address belongs to another sign-in. "

@@ -13,6 +13,7 @@ from flask_login import login_user
 from catalog.models import ApiToken, User
 from catalog.people import accounts, sessions, tokens
 
+from ..changes import saving
 from ..errors import json_error
 from ..extensions import db, login_manager
 
@@ -49,17 +50,26 @@ def sign_in(user: User, *, remember: bool = False, method: str = "password") -> 
     cookie_session.clear()
     if language:
         cookie_session["lang"] = language
-    sessions.start_session(db.session, user, lifetime=session_lifetime(remember),
-                           remember=remember, method=method)
-    db.session.commit()
+    with saving():
+        sessions.start_session(db.session, user, lifetime=session_lifetime(remember),
+                               remember=remember, method=method)
     login_user(user, remember=remember, duration=session_lifetime(remember) if remember else None)
+
+
+def _externally_authenticated() -> bool:
+    """A Bearer token was sent, or the trusted proxy named someone: cookies do not count."""
+    return bearer_token() is not None or g.get("proxy_named", False)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The user of the session or remember-me cookie, if that session has not ended."""
-    if bearer_token() is not None or g.get("proxy_user") is not None:
-        return None
+    """The user of the session or remember-me cookie, if that session has not ended.
+
+    Flask-Login asks this for either cookie before it asks the request loader, so a request
+    that authenticated otherwise gets its token's or proxy's user here too.
+    """
+    if _externally_authenticated():
+        return load_user_from_request(None)
     account, _, key = user_id.partition(":")
     if not account.isdigit() or not key:
         return None  # a cookie from before sessions were kept on the server
@@ -76,18 +86,18 @@ def authenticate_request() -> object | None:
     """Before every request: check a Bearer token, or honour the trusted proxy's header."""
     token = bearer_token()
     if token is not None:
-        found = tokens.token_for(db.session, token) if token else None
+        with saving():  # records when the token was last used
+            found = tokens.token_for(db.session, token) if token else None
         if found is None:
-            db.session.rollback()
             message = _("The API token is not valid: unknown, expired or revoked.")
             response, status = json_error(401, "invalid_token", message)
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
             return response, status
-        db.session.commit()
         g.api_token = found
         return None
     header = current_app.config["TRUSTED_HEADER"]
     if header and request.headers.get(header) and _from_trusted_proxy():
+        g.proxy_named = True
         g.proxy_user = _proxy_user(request.headers[header])
     return None
 
@@ -98,9 +108,9 @@ def _proxy_user(email: str) -> User | None:
         return None
     user = accounts.find_user(db.session, email)
     if user is None:
-        user = accounts.get_or_create_user(db.session, email)
-        user.audience = current_app.config["OIDC_DEFAULT_AUDIENCE"]
-        db.session.commit()
+        with saving():
+            user = accounts.get_or_create_user(db.session, email)
+            user.audience = current_app.config["OIDC_DEFAULT_AUDIENCE"]
     return user if user.active else None
 
 

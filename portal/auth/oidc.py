@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 from catalog.people import sso
 from catalog.people.sso import SignInRefused
 
+from ..changes import saving
 from ..display import translate
 from ..extensions import db
 from . import bp
@@ -85,9 +86,9 @@ def oidc_callback() -> Response | tuple[str, int]:
         return _failed(_("The sign-in could not be completed: the answer from the sign-in "
                          "service was not valid, expired or already used."))
     try:
-        user = sso.sign_in_from_claims(db.session, claims, settings())
+        with saving():
+            user = sso.sign_in_from_claims(db.session, claims, settings())
     except SignInRefused as refused:
-        db.session.rollback()
         return _failed(translate(refused.message), status=403)
     target = session.pop("oidc_next", "") or url_for("browse.home")
     sign_in(user, method="oidc")

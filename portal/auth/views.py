@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from catalog.people import accounts, sessions
 
+from ..changes import saving
 from ..extensions import db
 from . import bp, oidc, throttle
 from .forms import LoginForm
@@ -43,8 +44,8 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 def logout() -> Response:
     """Sign this browser out: its session ends on the server, so copied cookies die too."""
     if current_user.is_authenticated:
-        sessions.end_session(db.session, current_user.session_key)
-        db.session.commit()
+        with saving():
+            sessions.end_session(db.session, current_user.session_key)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("browse.home"))

@@ -9,7 +9,7 @@ from catalog.errors import ValidationError
 from catalog.people import accounts, sessions, tokens
 
 from ..auth.identity import sign_in
-from ..display import translate
+from ..changes import saving, show_on_form
 from ..extensions import db
 from . import bp
 from .forms import ConfirmForm, PasswordForm, ProfileForm, TokenForm
@@ -52,13 +52,13 @@ def save() -> Response | tuple[str, int]:
     form = _profile_form()
     if form.validate_on_submit():
         try:
-            accounts.update_profile(db.session, current_user, name=form.name.data,
-                                    locale=form.locale.data, timezone=form.timezone.data,
-                                    languages=current_app.config["LANGUAGES"])
+            with saving():
+                accounts.update_profile(db.session, current_user, name=form.name.data,
+                                        locale=form.locale.data, timezone=form.timezone.data,
+                                        languages=current_app.config["LANGUAGES"])
         except ValidationError as error:
-            _show_at_fields(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("profile.index"))
     return _page(profile=form, status=422)
@@ -70,10 +70,11 @@ def change_password() -> Response | tuple[str, int]:
     form = PasswordForm()
     if current_app.config["LOCAL_LOGIN"] and form.validate_on_submit():
         try:
-            accounts.change_password(db.session, current_user, form.current_password.data,
-                                     form.new_password.data)
+            with saving():
+                accounts.change_password(db.session, current_user,
+                                         form.current_password.data, form.new_password.data)
         except ValidationError as error:
-            _show_at_fields(form, error)
+            show_on_form(form, error)
         else:
             sign_in(current_user._get_current_object())  # this browser stays signed in
             flash(_("Your password is changed; every other browser is signed out."), "success")
@@ -87,12 +88,12 @@ def create_token() -> tuple[str, int]:
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            secret = tokens.issue_token(db.session, current_user, name=form.name.data,
-                                        scopes=form.scopes.data or (), days=form.days.data)
+            with saving():
+                secret = tokens.issue_token(db.session, current_user, name=form.name.data,
+                                            scopes=form.scopes.data or (), days=form.days.data)
         except ValidationError as error:
-            _show_at_fields(form, error)
+            show_on_form(form, error)
         else:
-            db.session.commit()
             return _page(new_token=secret, status=201)
     return _page(token=form, status=422)
 
@@ -101,8 +102,8 @@ def create_token() -> tuple[str, int]:
 @login_required
 def revoke_token(token_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
-        tokens.revoke_token(db.session, current_user, token_id)
-        db.session.commit()
+        with saving():
+            tokens.revoke_token(db.session, current_user, token_id)
         flash(_("The token is revoked; scripts using it are refused from now on."), "success")
     return redirect(url_for("profile.index"))
 
@@ -111,18 +112,10 @@ def revoke_token(token_id: int) -> Response:
 @login_required
 def sign_out_everywhere() -> Response:
     if ConfirmForm().validate_on_submit():
-        sessions.end_all_sessions(db.session, current_user)
-        db.session.commit()
+        with saving():
+            sessions.end_all_sessions(db.session, current_user)
         logout_user()
         flash(_("You are signed out on every device and browser."), "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("profile.index"))
 
-
-def _show_at_fields(form: object, error: ValidationError) -> None:
-    for name, message in (error.fields or {"": error.message}).items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, translate(message)]
-        else:
-            flash(translate(message), "error")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from catalog.models import DepartmentRole, User, UserSession
 from portal import create_app
+from portal.extensions import db
 
 pytestmark = pytest.mark.slow
 
@@ -22,13 +23,16 @@ GROUP_ROLES = {"staff": "audience:employee", "it-leads": ["audience:employee", "
 @pytest.fixture
 def sso_app(app, database_url, oidc_provider):
     """The test app's database, with single sign-on switched on."""
-    return create_app({
+    sso = create_app({
         "TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
         "BASE_URL": BASE_URL, "OIDC_ISSUER": oidc_provider.issuer,
         "OIDC_CLIENT_ID": oidc_provider.client_id,
         "OIDC_CLIENT_SECRET": oidc_provider.client_secret, "OIDC_NAME": "Test IdP",
         "OIDC_GROUP_ROLES": GROUP_ROLES,
     })
+    yield sso
+    with sso.app_context():
+        db.engine.dispose()
 
 
 def start(client, next_path="/departments/"):
