@@ -120,6 +120,24 @@ def app(_schema: None, database_url: str, tmp_path: Any,
 
 
 @pytest.fixture
+def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Another app on the test database with some settings changed."""
+    made = []
+
+    def make(**settings: Any) -> Flask:
+        other = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
+                            "WTF_CSRF_ENABLED": False, **settings})
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+    limiter.init_app(app)  # one global limiter: give it back the fixture app's storage
+
+
+@pytest.fixture
 def engine(app: Flask) -> Engine:
     with app.app_context():
         return db.engine

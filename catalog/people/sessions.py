@@ -20,8 +20,7 @@ def start_session(session: Session, user: User, *, lifetime: timedelta, remember
                   method: str = "password", now: datetime | None = None) -> str:
     """A new session for the user; returns its key (also set as `user.session_key`)."""
     now = now or utcnow()
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id,
-                                              UserSession.expires_at <= now))
+    session.execute(delete(UserSession).where(UserSession.expires_at <= now))  # anyone's
     key = secrets.token_urlsafe(24)
     session.add(UserSession(user_id=user.id, key_hash=sha256(key), remember=remember,
                             method=method, created_at=now, expires_at=now + lifetime))

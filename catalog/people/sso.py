@@ -161,13 +161,16 @@ def granted(claims: Mapping[str, Any], settings: SsoSettings) -> list[str]:
 
 def _apply_grants(session: Session, user: User, claims: Mapping[str, Any],
                   settings: SsoSettings, *, is_new: bool) -> None:
+    if settings.groups_claim not in claims and not is_new:
+        # No groups at all (a provider without group claims, or Entra ID's "overage" for
+        # people in very many groups): keep the audience and roles the account has.
+        return
     grants = granted(claims, settings)
     audiences = [g.split(":", 1)[1] for g in grants if g.startswith("audience:")]
     if audiences:  # the widest audience wins when several groups map one
         user.audience = min(audiences, key=AUDIENCES.index)
-    elif settings.groups_claim in claims or is_new:
+    else:
         user.audience = settings.default_audience
-    # else: the provider sends no groups at all; the people directory keeps the audience.
     previous = set(user.sso_grants or [])
     given: list[str] = []
     for grant in previous - set(grants):

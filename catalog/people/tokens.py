@@ -22,7 +22,8 @@ def issue_token(session: Session, user: User, *, name: str = "",
                 now: datetime | None = None) -> str:
     """A new token; only its hash is stored, so it is shown this once.
 
-    `days=None` makes a token that does not expire (the command line may ask for that).
+    `days=None` makes a token that does not expire (tokens made before expiry existed are
+    such tokens; the profile page and the command line always set an expiry).
     """
     chosen = set(scopes) | {"read"}
     unknown = chosen - set(TOKEN_SCOPES)
