@@ -67,9 +67,8 @@ def managed_departments(session: Session, user: User | None) -> list[Department]
     return list(session.scalars(query))
 
 
-def may_manage(session: Session, user: User | None) -> bool:
+def may_manage(user: User | None) -> bool:
     """True if the user owns or works for a department, or is an admin (the "Manage" link)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_admin or session.scalar(
-        select(DepartmentRole.id).where(DepartmentRole.user_id == user.id).limit(1)) is not None
+    return user.is_admin or any(role.role in ("owner", "agent") for role in user.roles)

@@ -128,6 +128,7 @@ DEFAULTS: dict[str, Any] = {
     # The "keep me signed in" cookie is not sent on cross-site subrequests.
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     # Seconds a form's CSRF token is valid; None: as long as the session.
+    "WTF_CSRF_ENABLED": True,
     "WTF_CSRF_TIME_LIMIT": None,
 }
 

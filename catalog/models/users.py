@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .base import Base, utcnow
 
 if TYPE_CHECKING:
-    from .departments import Department
+    from .departments import Department, DepartmentRole
 
 AUDIENCES = ("employee", "temporary", "contractor", "shareholder")
 TOKEN_SCOPES = ("read", "requests", "catalog")
@@ -54,6 +54,9 @@ class User(Base):
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    # The departments the user owns, works for or approves in (read-only; granted through
+    # Department.roles).
+    roles: Mapped[list[DepartmentRole]] = relationship(viewonly=True)
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     manager: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[manager_id])
 

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import User, UserSession, utcnow
 from ..models.users import sha256
@@ -33,11 +33,12 @@ def start_session(session: Session, user: User, *, lifetime: timedelta, remember
 def user_for_session(session: Session, user_id: int, key: str,
                      now: datetime | None = None) -> User | None:
     """The active user whose unexpired session has this key, in one statement; else None."""
-    user = session.scalar(
+    user = session.scalars(
         select(User).join(UserSession, UserSession.user_id == User.id)
+        .options(joinedload(User.roles))  # for the header's "Manage" link, in one statement
         .where(UserSession.key_hash == sha256(key), User.id == user_id, User.active.is_(True),
                UserSession.expires_at > (now or utcnow()))
-    )
+    ).unique().first()
     if user is not None:
         user.session_key = key
     return user

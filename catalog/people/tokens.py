@@ -51,8 +51,9 @@ def issue_token(session: Session, user: User, *, name: str = "",
 
 def token_for(session: Session, token: str, now: datetime | None = None) -> ApiToken | None:
     """The unexpired token of an active user, with its user loaded; else None."""
-    found = session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                           .where(ApiToken.token_hash == ApiToken.hash(token)))
+    found = session.scalars(
+        select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles))
+        .where(ApiToken.token_hash == ApiToken.hash(token))).unique().first()
     now = now or utcnow()
     if found is None or not found.user.active:
         return None

@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from catalog import directory
+from catalog import directory, public_record, recognition
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
@@ -20,6 +20,7 @@ def home() -> str:
         "browse/home.html",
         departments=directory.departments_with_counts(db.session),
         popular=directory.popular_offerings(db.session),
+        thanked=recognition.most_thanked(db.session),
     )
 
 
@@ -42,6 +43,7 @@ def department(dept: str) -> str | Response:
         department=found.item,
         offerings=directory.listed_offerings(db.session, found.item,
                                              clamp_page(request.args.get("page"))),
+        record=public_record.department_record(db.session, found.item),
     )
 
 
@@ -59,6 +61,7 @@ def offering(dept: str, offering: str) -> str | Response:
         offering=item,
         department=item.department,
         may_request=can(current_user, "request", item),
+        record=public_record.offering_record(db.session, item),
     )
 
 

@@ -8,8 +8,8 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog import adherence, feedback, public_record, recognition
-from catalog.models import Department, Offering, ServiceRequest
+from catalog import adherence, feedback, recognition
+from catalog.models import Department, ServiceRequest
 
 from ..extensions import db
 from . import bp
@@ -29,29 +29,9 @@ def elapsed_business(minutes: float | None, department: Department) -> str:
     return _("%(num)s business days", num=days)
 
 
-@bp.app_template_global()
-def department_record(department: Department) -> public_record.DepartmentRecord:
-    return public_record.department_record(db.session, department)
-
-
-@bp.app_template_global()
-def offering_record(offering: Offering) -> public_record.OfferingRecord:
-    return public_record.offering_record(db.session, offering)
-
-
-@bp.app_template_global()
-def most_thanked_teams() -> list[recognition.Thanked]:
-    return recognition.most_thanked(db.session)
-
-
-@bp.app_template_global()
-def open_follow_ups(department: Department) -> list[Any]:
-    return feedback.open_follow_ups(db.session, department.id)
-
-
-@bp.app_template_global()
-def request_feedback(item: ServiceRequest) -> dict[str, Any]:
-    """What the request page shows about feedback and thanks, and the forms the user may use."""
+def feedback_panel(item: ServiceRequest) -> dict[str, Any]:
+    """What the request page shows about feedback and thanks, and the forms the user may use
+    (gathered by the request views before rendering)."""
     from .forms import FeedbackForm, FollowUpForm, ThanksForm
 
     given = feedback.feedback_of(db.session, item)

@@ -10,8 +10,6 @@ from werkzeug.wrappers import Response
 from catalog import reviews
 from catalog.permissions import may_manage
 
-from ..extensions import db
-
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
 
@@ -25,8 +23,9 @@ def require_sign_in() -> Response | None:
 
 @bp.app_context_processor
 def manage_link() -> dict[str, object]:
-    # A function, so the query runs only where base.html asks (signed-in pages).
-    return {"may_manage": lambda: may_manage(db.session, current_user)}
+    """Before any page renders: whether its header shows the "Manage" link (the signed-in
+    user's roles are loaded with the user)."""
+    return {"may_manage": may_manage(current_user)}
 
 
 bp.add_app_template_global(reviews.review_due_at, "review_due_at")

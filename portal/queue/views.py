@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from catalog import directory, queue, workflow
+from catalog import directory, feedback, queue, workflow
 from catalog.catalog_file.validate import SLUG
 from catalog.errors import CatalogError
 from catalog.models import PRIORITIES, ServiceRequest, User
@@ -64,6 +64,7 @@ def department(dept: str) -> str | Response:
         counts=queue.state_counts(db.session, [found.item]),
         status_filters=queue.STATUS_FILTERS, priorities=PRIORITIES,
         next_statuses=workflow.next_statuses,
+        follow_ups=feedback.open_follow_ups(db.session, found.item.id),
     )
 
 

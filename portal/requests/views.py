@@ -24,6 +24,7 @@ from catalog.pagination import clamp_page
 from catalog.permissions import can
 
 from ..changes import reason_of, saving, show_on_form
+from ..commitments.display import feedback_panel
 from ..display import translate
 from ..errors import handle_http_error
 from ..extensions import db
@@ -149,6 +150,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         next_statuses=workflow.next_statuses(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,
         attachments={a.field_name: a for a in item.attachments},
+        feedback_panel=feedback_panel(item),
     ), status
 
 

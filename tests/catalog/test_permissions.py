@@ -31,7 +31,7 @@ def test_nobody_without_an_account_or_with_a_disabled_one(session, people, it):
     people["owner"].active = False
     session.commit()
     assert not can(people["owner"], "edit_catalog", it)
-    assert not may_manage(session, people["owner"])
+    assert not may_manage(people["owner"])
 
 
 def test_managed_departments_and_the_manage_link(session, people, it, hr):
@@ -41,5 +41,5 @@ def test_managed_departments_and_the_manage_link(session, people, it, hr):
     assert slugs("owner") == ["it"] and slugs("agent") == ["it"]
     assert slugs("owner_other") == ["hr"] and slugs("employee") == []
     assert slugs("admin") == ["hr", "it"]   # by name: Human Resources, IT Services
-    assert [may_manage(session, people[who]) for who in ("owner", "agent", "employee", "admin")] \
+    assert [may_manage(people[who]) for who in ("owner", "agent", "employee", "admin")] \
         == [True, True, False, True]
