@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from catalog.commitments import rollups
 from catalog.models import Department, Offering, ServiceRequest, User
 
 _numbers = itertools.count(1)
@@ -45,7 +46,9 @@ def request_row(department: Department, offering: Offering, requester: User,
 
 
 def insert_requests(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert many request rows in one statement per batch."""
+    """Insert many request rows in one statement per batch, then rebuild their departments'
+    adherence rollups (bulk inserts bypass the flush that keeps them up to date)."""
     for start in range(0, len(rows), 2000):
         session.execute(insert(ServiceRequest), rows[start:start + 2000])
+    rollups.rebuild(session, {row["department_id"] for row in rows})
     session.commit()

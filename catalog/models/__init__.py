@@ -22,6 +22,7 @@ from .requests import (
     RequestEvent,
     ServiceRequest,
 )
+from .rollups import AdherenceDay, AdherenceMinutes
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "utcnow",
     "MAIL_STATUSES", "Attachment", "OutboxMessage",
     "Feedback", "FollowUp", "Thanks",
+    "AdherenceDay", "AdherenceMinutes",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -65,6 +65,11 @@ class ServiceRequest(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
     )
+
+    # Adherence reads the unanswered requests that may still turn late: this keeps that read
+    # bounded by the queue, not by the history (catalog.commitments.adherence).
+    __table_args__ = (Index("ix_service_request_unanswered", "first_response_at", "status",
+                            "paused_at"),)
 
     @property
     def is_open(self) -> bool:

@@ -14,9 +14,11 @@ def init_app(app: Flask) -> None:
     from .database import init_db
     from .mail import send_mail
     from .people import people
+    from .rollups import rollups
     from .search import reindex_command
     from .users import users
 
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
-                    demo_sign_ins_command, send_mail, reindex_command, people):
+                    demo_sign_ins_command, send_mail, reindex_command, people,
+                    rollups):
         app.cli.add_command(command)
