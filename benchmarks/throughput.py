@@ -154,6 +154,11 @@ def main() -> None:
             ("search, query mix, uncached", wrk(portal, args.seconds, script)),
             ("search API, one query repeated", wrk(f"{portal}/api/v1/search?q=Reparatur",
                                                    args.seconds)),
+            ("home, signed in", wrk(f"{portal}/", args.seconds, cookie=cookie)),
+            ("department page, signed in", wrk(f"{portal}/departments/it", args.seconds,
+                                               cookie=cookie)),
+            ("offering page, signed in", wrk(f"{portal}/departments/it/service-0",
+                                             args.seconds, cookie=cookie)),
             ("search, signed in, query mix", wrk(portal, args.seconds, script, cookie)),
             ("search, signed in, new query", wrk(portal, args.seconds, fresh, cookie)),
         ]

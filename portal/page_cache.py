@@ -1,41 +1,72 @@
-"""Whole-page caching of catalog pages for anonymous visitors (Flask-Caching, per process).
+"""Whole-page caching of catalog pages, for anonymous visitors and signed-in people alike.
 
-The key holds the catalog revision, so any committed catalog change, made on this host or any
-other, is seen at once: every host reads the revision from the shared database. The timeout
-bounds how stale request-derived figures (popular offerings, adherence) may be.
+A page is cached under what it depends on: the catalog and request activity
+(`catalog.activity.activity_mark`, one statement, so a change on any host is seen at once), the
+language, who is looking as far as the page can differ for them (audience, admin, roles, time
+zone) and the URL. The header's personal part (name, sign-out form with its CSRF token) is left
+out of the cached page as a marker and rendered afresh for every request. The timeout bounds
+figures that change only with time (a request becoming overdue).
 """
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, g, render_template, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
 
-from catalog.revision import catalog_revision
+from catalog.activity import activity_mark
 
 from .extensions import db
 
 cache = Cache()
+PERSONAL_NAV = "<!--personal-nav-->"
 
 
-def page_key(*_: object, **__: object) -> str:
-    return f"page:{catalog_revision(db.session)}:{get_locale()}:{request.full_path}"
+def viewer() -> str:
+    """Who is looking, as far as a catalog page can differ for them."""
+    if not current_user.is_authenticated:
+        return "anonymous"
+    roles = ",".join(sorted(f"{r.role}:{r.department_id}" for r in current_user.roles))
+    return (f"{current_user.audience}:{int(current_user.is_admin)}:{roles}:"
+            f"{current_user.timezone or ''}")
+
+
+def page_key() -> str:
+    return (f"page:{activity_mark(db.session)}:{get_locale()}:{viewer()}:"
+            f"{request.full_path}")
 
 
 def not_cacheable() -> bool:
-    """Signed-in pages are personal; a language switch or a flash message changes the response."""
-    return (current_user.is_authenticated or "lang" in request.args
-            or "_flashes" in session or request.method != "GET")
+    """A language switch or a flash message changes the response."""
+    return "lang" in request.args or "_flashes" in session or request.method != "GET"
 
 
-def cached_page(view):  # type: ignore[no-untyped-def]
-    """Cache a catalog view's successful anonymous responses."""
-    return cache.cached(
-        make_cache_key=page_key,
-        unless=not_cacheable,
-        response_filter=lambda response: getattr(response, "status_code", 200) == 200,
-    )(view)
+def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache a catalog view's rendered pages; other answers (redirects, errors) pass through,
+    and so does a page whose view set `g.page_uncacheable` (e.g. a partial search answer)."""
+    @wraps(view)
+    def cached_view(*args: Any, **kwargs: Any) -> Any:
+        if not_cacheable():
+            return view(*args, **kwargs)
+        key = page_key()
+        page = cache.get(key)
+        if page is None:
+            g.page_cache_slot = True
+            try:
+                page = view(*args, **kwargs)
+            finally:
+                g.page_cache_slot = False
+            if not isinstance(page, str):
+                return page
+            if not g.get("page_uncacheable"):
+                cache.set(key, page)
+        return page.replace(PERSONAL_NAV, render_template("_personal_nav.html"), 1)
+    return cached_view
 
 
 def init_app(app: Flask) -> None:

@@ -32,7 +32,7 @@ class Feedback(Base):
     rating: Mapped[int]
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     request: Mapped[ServiceRequest] = relationship()
     follow_up: Mapped[FollowUp | None] = relationship(back_populates="feedback",

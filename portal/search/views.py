@@ -8,24 +8,20 @@ from catalog.search import search
 
 from ..extensions import db
 from ..indexing import search_index
-from ..page_cache import cache, not_cacheable, page_key
+from ..page_cache import cached_page
 from . import bp
 from .forms import SearchForm
 
 
-def fresh_answer(_: object) -> bool:
-    """Cache only complete answers from an index that reflected the catalog."""
-    return bool(g.get("search_complete"))
-
-
 @bp.route("/search")
-@cache.cached(make_cache_key=page_key, unless=not_cacheable, response_filter=fresh_answer)
+@cached_page
 def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
     form = SearchForm(request.args)
     found = search(search_index(), db.session,
                    form.criteria(per_page=current_app.config["PER_PAGE"]))
-    g.search_complete = found.current and not found.partial and not found.degraded
+    # Only complete answers from an index that reflected the catalog are kept.
+    g.page_uncacheable = not (found.current and not found.partial and not found.degraded)
     empty_state = {}
     if not found.hits:
         empty_state = {"popular": directory.popular_offerings(db.session),

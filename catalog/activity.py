@@ -1,0 +1,29 @@
+"""What a cached catalog page depends on, read in one statement.
+
+Catalog pages show the catalog (its revision is bumped with every catalog change) and figures
+derived from requests: adherence records, ratings, thanks, follow-ups. Every change to a request
+adds a request event; a rating, a thank-you or a follow-up adds or stamps its row. The newest of
+each, with the catalog revision, changes whenever anything a catalog page shows has changed, on
+this host or any other, so a page cached under it is never stale. Figures that change only with
+time (a request that becomes overdue) are bounded by the page cache's timeout.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import CatalogState, Feedback, FollowUp, RequestEvent, Thanks
+
+
+def activity_mark(session: Session) -> str:
+    """A short text that changes whenever a catalog page could show something new."""
+    row = session.execute(select(
+        select(CatalogState.revision).scalar_subquery(),
+        select(func.max(RequestEvent.id)).scalar_subquery(),
+        select(func.max(Feedback.updated_at)).scalar_subquery(),
+        select(func.max(Thanks.id)).scalar_subquery(),
+        select(func.max(FollowUp.id)).scalar_subquery(),
+        select(func.max(FollowUp.answered_at)).scalar_subquery(),
+    )).one()
+    return ":".join("" if value is None else str(value) for value in row).replace(" ", "T")

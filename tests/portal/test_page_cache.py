@@ -1,0 +1,118 @@
+"""Catalog pages are cached for signed-in people too, and never show one person's page to
+another or a page older than the last change (on this host or another sharing the database)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from catalog.feedback import give_feedback
+from catalog.models import utcnow
+from catalog.submission import submit_request
+from catalog.uploads import FileStore
+from catalog.workflow import change_status
+from portal.extensions import db
+from tests import factories
+from tests.conftest import Auth
+
+OFFERING = "/departments/it/vpn"
+
+
+@pytest.fixture
+def it(session):
+    agent = factories.make_user(session, email="adam@example.com", name="Adam Agent")
+    department = factories.make_department(session, slug="it", code="IT", name="IT Services",
+                                           agents=[agent])
+    factories.make_offering(session, department, slug="vpn", title="VPN access",
+                            audience=["employee"])
+    session.commit()
+    return department
+
+
+def person(session, email, name, audience="employee"):
+    user = factories.make_user(session, email=email, name=name, audience=audience)
+    session.commit()
+    return user
+
+
+def signed_in(app, user):
+    client = app.test_client()
+    Auth(client).login(user)
+    return client
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_two_people_with_the_same_view_get_their_own_header(app, session, it):
+    emma = signed_in(app, person(session, "emma@example.com", "Emma Employee"))
+    eric = signed_in(app, person(session, "eric@example.com", "Eric Engineer"))
+    first = emma.get(OFFERING).get_data(as_text=True)
+    second = eric.get(OFFERING).get_data(as_text=True)  # served from the cache
+    assert "Emma Employee" in first and "Emma Employee" not in second
+    assert "Eric Engineer" in second
+    assert csrf_of(first) != csrf_of(second)
+    assert "<!--personal-nav-->" not in second
+
+
+def test_what_a_page_offers_differs_by_audience(app, session, it):
+    emma = signed_in(app, person(session, "emma@example.com", "Emma Employee"))
+    carl = signed_in(app, person(session, "carl@example.com", "Carl", audience="contractor"))
+    assert 'href="/departments/it/vpn/request"' in emma.get(OFFERING).get_data(as_text=True)
+    page = carl.get(OFFERING).get_data(as_text=True)
+    assert 'href="/departments/it/vpn/request"' not in page
+    assert "you cannot request this service" in page
+
+
+def test_a_cache_hit_costs_two_statements(app, session, it, count_queries):
+    emma = signed_in(app, person(session, "emma@example.com", "Emma Employee"))
+    emma.get(OFFERING)
+    with count_queries() as counted:
+        assert emma.get(OFFERING).status_code == 200
+    assert counted.n == 2  # the session with the user, and what the page depends on
+
+
+def test_changes_show_on_the_next_signed_in_view(app, session, it, tmp_path):
+    emma_user = person(session, "emma@example.com", "Emma Employee")
+    emma = signed_in(app, emma_user)
+    department = emma.get("/departments/it").get_data(as_text=True)
+    assert "VPN access" in department
+    # An edit of the catalog.
+    offering = it.offerings[0]
+    offering.title = "VPN for home working"
+    from catalog.revision import bump_catalog_revision
+    bump_catalog_revision(session)
+    session.commit()
+    assert "VPN for home working" in emma.get("/departments/it").get_data(as_text=True)
+    # A new request, resolved, then rated: the record and the rating show at once.
+    item = submit_request(session, offering, emma_user, priority="normal", values={},
+                          store=FileStore(tmp_path, 1024), now=utcnow() - timedelta(hours=2))
+    session.commit()
+    before = emma.get("/departments/it").get_data(as_text=True)
+    change_status(session, item, it.people("agent")[0], "resolved", note="Done")
+    session.commit()
+    after = emma.get("/departments/it").get_data(as_text=True)
+    assert re.findall(r"\(\d+/\d+\)", before) == []  # nothing measured yet
+    assert "(2/2)" in after  # answered and resolved in time: both commitments kept
+    give_feedback(session, item, emma_user, 1, "Too slow")
+    session.commit()
+    rated = emma.get("/departments/it").get_data(as_text=True)
+    assert "No ratings yet" in after and "Rated 1.0 of 5" in rated
+
+
+def test_a_second_host_never_serves_a_page_older_than_the_database(app, make_app, session, it):
+    other_host = make_app()  # its own page cache, the same database
+    emma_user = person(session, "emma@example.com", "Emma Employee")
+    here, there = signed_in(app, emma_user), signed_in(other_host, emma_user)
+    assert "VPN access" in there.get(OFFERING).get_data(as_text=True)
+    with app.app_context():  # the edit is made on this host
+        from catalog.models import Offering
+        from catalog.revision import bump_catalog_revision
+        db.session.get(Offering, it.offerings[0].id).title = "VPN, renewed"
+        bump_catalog_revision(db.session)
+        db.session.commit()
+    assert "VPN, renewed" in here.get(OFFERING).get_data(as_text=True)
+    assert "VPN, renewed" in there.get(OFFERING).get_data(as_text=True)
