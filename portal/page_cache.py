@@ -10,6 +10,7 @@ figures that change only with time (a request becoming overdue).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -20,6 +21,7 @@ from flask_caching import Cache
 from flask_login import current_user
 
 from catalog.activity import activity_mark
+from catalog.permissions import may_manage
 
 from .extensions import db
 
@@ -65,8 +67,28 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
                 return page
             if not g.get("page_uncacheable"):
                 cache.set(key, page)
-        return page.replace(PERSONAL_NAV, render_template("_personal_nav.html"), 1)
+        return page.replace(PERSONAL_NAV, personal_nav(), 1)
     return cached_view
+
+
+# Rendered headers of signed-in people, by everything they show (per process, bounded).
+_NAVS: OrderedDict[tuple[object, ...], str] = OrderedDict()
+NAVS_KEPT = 5000
+
+
+def personal_nav() -> str:
+    """The header's personal part for this request; a signed-in person's is reused while
+    nothing it shows changes (name, "Manage" link, the session's CSRF token, language)."""
+    if not current_user.is_authenticated or "csrf_token" not in session:
+        return render_template("_personal_nav.html")
+    key = (current_user.id, current_user.name, may_manage(current_user),
+           session["csrf_token"], str(get_locale()))
+    nav = _NAVS.get(key)
+    if nav is None:
+        nav = _NAVS[key] = render_template("_personal_nav.html")
+        if len(_NAVS) > NAVS_KEPT:
+            _NAVS.popitem(last=False)
+    return nav
 
 
 def init_app(app: Flask) -> None:

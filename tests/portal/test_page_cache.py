@@ -116,3 +116,16 @@ def test_a_second_host_never_serves_a_page_older_than_the_database(app, make_app
         db.session.commit()
     assert "VPN, renewed" in here.get(OFFERING).get_data(as_text=True)
     assert "VPN, renewed" in there.get(OFFERING).get_data(as_text=True)
+
+
+def test_the_header_follows_a_new_name_and_new_rights_at_once(app, session, it):
+    emma_user = person(session, "emma@example.com", "Emma Employee")
+    emma = signed_in(app, emma_user)
+    assert "Manage" not in emma.get(OFFERING).get_data(as_text=True)
+    emma.post("/profile", data={"name": "Emma Meier", "locale": "", "timezone": ""})
+    from catalog.people.accounts import grant_role
+    grant_role(session, it, emma_user, "owner")
+    session.commit()
+    page = emma.get(OFFERING).get_data(as_text=True)
+    assert "Emma Meier" in page and "Emma Employee" not in page
+    assert ">Manage</a>" in page
