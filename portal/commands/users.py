@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup
 
@@ -24,14 +27,10 @@ def create_user(email: str, name: str, password: str | None, audience: str, admi
                 owner_of: tuple[str, ...], agent_of: tuple[str, ...]) -> None:
     """Create a user, or update the one with this e-mail."""
     existed = accounts.find_user(db.session, email) is not None
-    try:
+    with _saved():
         user = accounts.save_user(db.session, email, name=name, password=password,
                                   audience=audience, admin=admin, owner_of=owner_of,
                                   agent_of=agent_of)
-    except CatalogError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"{'Updated' if existed else 'Created'} {user.email}.", err=True)
 
 
@@ -72,12 +71,8 @@ def list_tokens(email: str) -> None:
 @click.argument("token_id", type=int)
 def revoke_token(email: str, token_id: int) -> None:
     """Revoke one of the user's API tokens (its id from `users tokens`)."""
-    try:
+    with _saved():
         tokens.revoke_token(db.session, _user(email), token_id)
-    except CatalogError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Token {token_id} revoked.", err=True)
 
 
@@ -85,12 +80,8 @@ def revoke_token(email: str, token_id: int) -> None:
 @click.argument("email")
 def deactivate(email: str) -> None:
     """The account can no longer sign in; its sessions and API tokens end now."""
-    try:
+    with _saved():
         user = accounts.deactivate_user(db.session, email)
-    except CatalogError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Deactivated {user.email}: signed out everywhere, API tokens revoked.", err=True)
 
 
@@ -98,12 +89,8 @@ def deactivate(email: str) -> None:
 @click.argument("email")
 def activate(email: str) -> None:
     """Let a deactivated account sign in again."""
-    try:
+    with _saved():
         user = accounts.activate_user(db.session, email)
-    except CatalogError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from None
-    db.session.commit()
     click.echo(f"Activated {user.email}.", err=True)
 
 
@@ -112,3 +99,14 @@ def _user(email: str) -> User:
     if user is None:
         raise click.ClickException(f"There is no user {email}.")
     return user
+
+
+@contextmanager
+def _saved() -> Iterator[None]:
+    """Commit what the block changed, or roll it back and exit with the domain's message."""
+    try:
+        yield
+    except CatalogError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
