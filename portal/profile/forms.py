@@ -46,6 +46,7 @@ class TokenForm(FlaskForm):
         _l("It may"), choices=[SelectChoice("requests", _l("submit and work on requests")),
                                SelectChoice("catalog", _l("change catalog entries"))],
         option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        render_kw={"class": "choices"},
         description=_l("Every token may read what you may read."))
     days = IntegerField(_l("Valid for (days)"), default=DEFAULT_DAYS,
                         validators=[DataRequired(), NumberRange(min=1, max=MAX_DAYS)])
