@@ -21,6 +21,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from catalog.commitments import rollups
+
     from .config import load_config
 
     load_config(app, test_config)
@@ -38,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .search import bp as search_bp
 
     db.init_app(app)
+    # Every session keeps the adherence rollups in step with the requests it changes, in the
+    # same flush (installed once per process; later calls do nothing).
+    rollups.install()
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     i18n.init_app(app)

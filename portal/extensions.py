@@ -8,7 +8,6 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from catalog.commitments import rollups
 from catalog.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -18,6 +17,3 @@ csrf = CSRFProtect()
 babel = Babel()
 # Counts live in PORTAL_RATELIMIT_STORAGE_URL (memory per process, or Redis shared by hosts).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-# Every session keeps the adherence rollups in step with the requests it changes (same flush).
-rollups.install()
