@@ -1,9 +1,10 @@
 """Commitments benchmark: /commitments and its adherence queries over 100,000 requests.
 
-    .venv/bin/python benchmarks/commitments.py [--requests 100000] [--rounds 5] [--no-postgres]
+    .venv/bin/python benchmarks/commitments.py [--requests 100000] [--days 100] [--rounds 5]
+        [--no-postgres]
 
 Builds 7 departments with 3 offerings each and the given number of requests spread over the
-last 100 days (bulk inserts, seeded: resolved ones with measured business minutes, some late,
+last --days days (bulk inserts, seeded: resolved ones with measured business minutes, some late,
 some open and overdue) on a throwaway SQLite file and, if reachable, on PostgreSQL at
 PORTAL_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test) inside a schema of
 its own that is dropped afterwards, then fills the adherence rollups (`rollups.rebuild`, timed).
@@ -38,7 +39,7 @@ SCHEMA = "bench_commitments"
 DEPARTMENTS = ["it", "hr", "facilities", "finance", "catering", "marketing", "legal"]
 
 
-def build(app: Any, total: int) -> None:
+def build(app: Any, total: int, days: int) -> None:
     from catalog.commitments import rollups
     from catalog.models import Base, ServiceRequest, User, utcnow
     from portal.extensions import db
@@ -58,7 +59,7 @@ def build(app: Any, total: int) -> None:
         rng, now, rows = random.Random(6), utcnow(), []
         for number in range(total):
             department_id, offering_id = rng.choice(offerings)
-            created = now - timedelta(minutes=rng.randint(0, 100 * 24 * 60))
+            created = now - timedelta(minutes=rng.randint(0, days * 24 * 60))
             first_target, resolution_target = rng.choice(((240, 1620), (60, 540)))
             done = rng.random() < 0.9
             rows.append({
@@ -94,7 +95,7 @@ def build(app: Any, total: int) -> None:
 
 def measure(app: Any, rounds: int) -> dict[str, tuple[float, float, int]]:
     from catalog import adherence
-    from catalog.commitments import full_scan
+    from catalog.commitments import full_scan, histograms
     from catalog.models import utcnow
     from portal.extensions import db
     from portal.page_cache import cache
@@ -120,6 +121,17 @@ def measure(app: Any, rounds: int) -> dict[str, tuple[float, float, int]]:
         assert adherence.records(db.session, "department", now=now) == \
             full_scan.records(db.session, "department", now=now), "rollups disagree"
         db.session.rollback()
+        read, fetch = [0], histograms.fetch
+
+        def counting(session: Any, statement: Any) -> list[Any]:
+            rows = fetch(session, statement)
+            read[0] += len(rows)
+            return rows
+        histograms.fetch = counting  # type: ignore[assignment]
+        adherence.records(db.session, "department", now=now)
+        histograms.fetch = fetch  # type: ignore[assignment]
+        db.session.rollback()
+        print(f"  histogram rows read for every department's record: {read[0]:,}")
         for name, job in (("baseline: full_scan.records (all)", baseline),
                           ("adherence.records (all departments)", computation),
                           ("GET /commitments", page("/commitments")),
@@ -140,14 +152,14 @@ def measure(app: Any, rounds: int) -> dict[str, tuple[float, float, int]]:
     return results
 
 
-def run(label: str, url: str, total: int, rounds: int) -> None:
+def run(label: str, url: str, total: int, days: int, rounds: int) -> None:
     from portal import create_app
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
     print(f"\n{label}:")
     start = time.perf_counter()
-    build(app, total)
-    print(f"  {total:,} requests built in {time.perf_counter() - start:.1f} s")
+    build(app, total, days)
+    print(f"  {total:,} requests over {days} days built in {time.perf_counter() - start:.1f} s")
     for name, (median, best, queries) in measure(app, rounds).items():
         print(f"  {name:40s} median {median * 1000:8.1f} ms   best {best * 1000:8.1f} ms"
               f"   {queries} SQL statements")
@@ -159,12 +171,13 @@ def run(label: str, url: str, total: int, rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["PORTAL_INSTANCE_PATH"] = folder
-        run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.requests, args.rounds)
+        run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.requests, args.days, args.rounds)
     if args.no_postgres:
         return
     admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -180,7 +193,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             os.environ["PORTAL_INSTANCE_PATH"] = folder
             run("PostgreSQL", f"{POSTGRES}{separator}options=-csearch_path%3D{SCHEMA}",
-                args.requests, args.rounds)
+                args.requests, args.days, args.rounds)
     finally:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))

@@ -6,8 +6,10 @@ every cut falls at the same time of day as `now`; so a day is given to the segme
 its cut time ("anchor"), and the part of each cut's day on the wrong side of the cut (the
 shorter part: before the cut in the morning, after it in the afternoon) is read from the
 requests and moved over. What depends on the clock (unanswered requests turning late) comes
-from the requests that are still unanswered, bounded by the queue. Five queries in all;
-catalog.commitments.full_scan computes the same from the requests alone.
+from the requests that are still unanswered, bounded by the queue. Medians and 90th
+percentiles come from bucket counts and the exact minutes of one bucket each
+(catalog.commitments.histograms). Six queries in all; catalog.commitments.full_scan computes
+the same from the requests alone.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from ..models import OPEN_STATUSES, AdherenceDay, AdherenceMinutes, ServiceRequest, utcnow
+from ..models import OPEN_STATUSES, AdherenceDay, ServiceRequest, utcnow
 from .full_scan import count_of, group_column
+from .histograms import percentile_histograms
 from .record import MEASURES, WEEKS, WINDOWS, Record, add_segment, segment_cuts
 from .record import empty_record as _empty_record
 
@@ -119,7 +122,7 @@ class _Plan:
 def records(session: Session, by: str = "department", ids: Iterable[int] | None = None,
             now: datetime | None = None, windows: tuple[int, ...] = WINDOWS,
             weeks: int = WEEKS) -> dict[int, Record]:
-    """Records per department (or offering) id: 5 queries in all."""
+    """Records per department (or offering) id: 6 queries in all."""
     now = now or utcnow()
     wanted = None if ids is None else sorted(set(ids))
     if wanted == []:
@@ -130,14 +133,13 @@ def records(session: Session, by: str = "department", ids: Iterable[int] | None 
     _rollup_counts(session, plan, by, wanted, segments)
     _slice_counts(session, plan, by, wanted, segments)
     _open_counts(session, plan, by, wanted, segments)
-    _rollup_minutes(session, plan, by, wanted, windows, histograms)
     _slice_minutes(session, plan, by, wanted, windows, histograms)
     found: dict[int, Record] = {key: _empty_record(now, windows, weeks) for key in wanted or ()}
     for (key, priority, segment), counts in sorted(segments.items(), key=lambda i: i[0][2]):
         if plan.counted(segment) and any(counts):
             record = found.setdefault(key, _empty_record(now, windows, weeks))
             add_segment(record, plan.cuts[segment], now, priority, tuple(counts))  # type: ignore[arg-type]
-    _set_percentiles(found, histograms, now, windows, weeks)
+    _set_percentiles(session, plan, by, wanted, found, histograms, windows, weeks)
     return found
 
 
@@ -152,18 +154,14 @@ def empty_record(now: datetime | None = None, windows: tuple[int, ...] = WINDOWS
     return _empty_record(now or utcnow(), windows, weeks)
 
 
-def _set_percentiles(found: dict[int, Record],
-                     histograms: dict[tuple[int, str, int, str], Counter[int]], now: datetime,
+def _set_percentiles(session: Session, plan: _Plan, by: str, wanted: list[int] | None,
+                     found: dict[int, Record], moved: dict[tuple[int, str, int, str], Counter[int]],
                      windows: tuple[int, ...], weeks: int) -> None:
-    pooled: defaultdict[tuple[int, str | None, int, str], Counter[int]] = defaultdict(Counter)
-    for (key, priority, days, metric), counter in histograms.items():
-        pooled[(key, priority, days, metric)].update(counter)
-        pooled[(key, None, days, metric)].update(counter)
-    for (key, priority, days, metric), counter in pooled.items():
-        histogram = sorted((value, n) for value, n in counter.items() if n > 0)
-        if histogram:
-            record = found.setdefault(key, _empty_record(now, windows, weeks))
-            record.windows[days].measure(priority).set_percentiles(metric, histogram)
+    spans = {days: plan.window_days(days) for days in windows}
+    for (key, priority, days, metric), histogram in percentile_histograms(
+            session, by, wanted, spans, moved).items():  # type: ignore[arg-type]
+        record = found.setdefault(key, _empty_record(plan.now, windows, weeks))
+        record.windows[days].measure(priority).set_percentiles(metric, histogram)
 
 
 def _rollup_group(model: Any, by: str) -> Any:
@@ -240,25 +238,6 @@ def _open_counts(session: Session, plan: _Plan, by: str, wanted: list[int] | Non
         target = segments[(key, priority, index)]
         target[1] += int(fr_known or 0)
         target[3] += int(res_known or 0)
-
-
-def _rollup_minutes(session: Session, plan: _Plan, by: str, wanted: list[int] | None,
-                    windows: tuple[int, ...],
-                    histograms: defaultdict[tuple[int, str, int, str], Counter[int]]) -> None:
-    M = AdherenceMinutes
-    group = _rollup_group(M, by)
-    spans = [plan.window_days(days) for days in windows]
-    sums = [func.sum(case((and_(M.day >= first, M.day <= last), M.count), else_=0))
-            for first, last in spans]
-    statement = select(group, M.measure, M.priority, M.minutes, *sums).where(
-        M.day >= min(first for first, _ in spans), M.day <= max(last for _, last in spans))
-    if wanted is not None:
-        statement = statement.where(group.in_(wanted))
-    for key, metric, priority, minutes, *per_window in session.execute(
-            statement.group_by(group, M.measure, M.priority, M.minutes)):
-        for days, n in zip(windows, per_window, strict=True):
-            if n:
-                histograms[(key, priority, days, metric)][int(minutes)] += int(n)
 
 
 def _slice_minutes(session: Session, plan: _Plan, by: str, wanted: list[int] | None,

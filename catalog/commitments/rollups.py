@@ -2,9 +2,11 @@
 
 A request contributes to the rollup row of the day it was created: 1 request, and each fact
 that no longer depends on the clock (a first response or resolution given, met or not; a
-first response missed before the request was cancelled) with its measured minutes. What still
-depends on the clock (an unanswered request turning late) is read from the open requests by
-catalog.commitments.adherence.
+first response missed before the request was cancelled); its measured minutes go to the
+histograms of the dyadic spans holding that day, per department and per offering (bucketed and
+exact, see catalog.commitments.histograms; a request's offering is one of its department's).
+What still depends on the clock (an unanswered request turning late) is read from the open
+requests by catalog.commitments.adherence.
 
 `install()` keeps the rollups right in the transaction that changes a request: after every
 flush, the contribution a changed request had before is taken out and the one it has now is
@@ -21,11 +23,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, func, inspect, select
+from sqlalchemy import Connection, and_, delete, event, func, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import AdherenceDay, AdherenceMinutes, ServiceRequest
+from ..models import AdherenceDay, AdherenceHistogram, Offering, ServiceRequest
+from .histograms import histogram_rows
 
 FIELDS = ("department_id", "offering_id", "priority", "status", "created_at",
           "first_response_minutes", "first_response_business_minutes", "first_response_at",
@@ -34,7 +37,8 @@ FIELDS = ("department_id", "offering_id", "priority", "status", "created_at",
 COUNTS = ("requests", "first_response_known", "first_response_kept", "resolution_known",
           "resolution_kept")
 DayKey = tuple[int, int, str, date]
-MinuteKey = tuple[int, int, str, date, str, int]
+HistogramKey = tuple[Any, ...]  # adherence_histogram's primary key
+HISTOGRAM_KEY = ("scope", "exact", "node", "key", "measure", "priority", "value")
 
 
 def utc_day(moment: datetime) -> date:
@@ -47,7 +51,7 @@ class Deltas:
     """Changes to rollup rows, summed up before they are written."""
 
     days: defaultdict[DayKey, list[int]]
-    minutes: defaultdict[MinuteKey, int]
+    histogram: defaultdict[HistogramKey, int]
 
     @classmethod
     def empty(cls) -> Deltas:
@@ -60,23 +64,25 @@ class Deltas:
         row = self.days[key]
         for index, n in enumerate(closed_counts(values)):
             row[index] += sign * n
+        scopes = (("department", key[0]), ("offering", key[1]))
         for measure in ("first_response", "resolution"):
             minutes = values[f"{measure}_business_minutes"]
             if minutes is not None:
-                self.minutes[(*key, measure, int(minutes))] += sign
+                for row in histogram_rows(scopes, key[2], key[3], measure, int(minutes)):
+                    self.histogram[row] += sign
 
-    def write(self, connection: Connection) -> None:
-        """Upsert the non-zero changes (added to what the rows hold)."""
+    def write(self, connection: Connection, fresh: bool = False) -> None:
+        """Upsert the non-zero changes (added to what the rows hold; `fresh`: no rows yet)."""
         days = [dict(zip(("department_id", "offering_id", "priority", "day"), key, strict=True))
                 | dict(zip(COUNTS, row, strict=True))
                 for key, row in self.days.items() if any(row)]
-        minutes = [dict(zip(("department_id", "offering_id", "priority", "day", "measure",
-                             "minutes"), key, strict=True)) | {"count": n}
-                   for key, n in self.minutes.items() if n]
+        histogram = [dict(zip(HISTOGRAM_KEY, key, strict=True)) | {"count": n}
+                     for key, n in self.histogram.items() if n]
         for model, rows, columns in ((AdherenceDay, days, COUNTS),
-                                     (AdherenceMinutes, minutes, ("count",))):
+                                     (AdherenceHistogram, histogram, ("count",))):
             for start in range(0, len(rows), 1000):
-                connection.execute(_upsert(connection, model, columns), rows[start:start + 1000])
+                connection.execute(model.__table__.insert() if fresh else
+                                   _upsert(connection, model, columns), rows[start:start + 1000])
 
 
 def closed_counts(v: Mapping[str, Any]) -> tuple[int, int, int, int, int]:
@@ -149,7 +155,7 @@ def _after_flush(session: Session, _context: Any) -> None:
             deltas.add(old, -1)
         if item not in session.deleted:
             deltas.add(_values(item))
-    if deltas.days or deltas.minutes:
+    if deltas.days or deltas.histogram:
         deltas.write(session.connection())
 
 
@@ -178,11 +184,17 @@ def rebuild(session: Session, department_ids: Iterable[int] | None = None,
 def _rebuild(connection: Connection, wanted: list[int] | None,
              progress: Callable[[int, int], None] | None, batch: int) -> int:
     requests = ServiceRequest.__table__
-    for model in (AdherenceDay, AdherenceMinutes):
-        statement = delete(model)
-        if wanted is not None:
-            statement = statement.where(model.department_id.in_(wanted))
-        connection.execute(statement)
+    statement = delete(AdherenceDay)
+    histogram = delete(AdherenceHistogram)
+    if wanted is not None:
+        statement = statement.where(AdherenceDay.department_id.in_(wanted))
+        H = AdherenceHistogram
+        offerings = select(Offering.id).where(Offering.department_id.in_(wanted))
+        histogram = histogram.where(or_(
+            and_(H.scope == "department", H.key.in_(wanted)),
+            and_(H.scope == "offering", H.key.in_(offerings))))
+    connection.execute(statement)
+    connection.execute(histogram)
     scope = select(func.count()).select_from(requests)
     rows = select(*(requests.c[name] for name in FIELDS)).order_by(requests.c.id)
     if wanted is not None:
@@ -195,9 +207,9 @@ def _rebuild(connection: Connection, wanted: list[int] | None,
         done += 1
         if progress and done % batch == 0:
             progress(done, total)
-    deltas.write(connection)
+    deltas.write(connection, fresh=wanted is None)  # everything was deleted: plain inserts
     if connection.dialect.name == "postgresql":  # fresh statistics: a bulk write skews plans
-        connection.exec_driver_sql("ANALYZE adherence_day, adherence_minutes")
+        connection.exec_driver_sql("ANALYZE adherence_day, adherence_histogram")
     if progress:
         progress(done, total)
     return done

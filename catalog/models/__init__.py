@@ -22,7 +22,7 @@ from .requests import (
     RequestEvent,
     ServiceRequest,
 )
-from .rollups import AdherenceDay, AdherenceMinutes
+from .rollups import AdherenceDay, AdherenceHistogram
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 
 __all__ = [
@@ -34,5 +34,5 @@ __all__ = [
     "utcnow",
     "MAIL_STATUSES", "Attachment", "OutboxMessage",
     "Feedback", "FollowUp", "Thanks",
-    "AdherenceDay", "AdherenceMinutes",
+    "AdherenceDay", "AdherenceHistogram",
 ]

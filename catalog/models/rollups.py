@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -35,24 +35,26 @@ class AdherenceDay(Base):
     __table_args__ = (Index("ix_adherence_day_offering_id_day", "offering_id", "day"),)
 
 
-class AdherenceMinutes(Base):
-    """How many of one day's requests took exactly `minutes` business minutes to a measure."""
+class AdherenceHistogram(Base):
+    """Measured minutes of the requests created in a span of days, per department or offering.
 
-    __tablename__ = "adherence_minutes"
+    Spans are dyadic (`node` = level << 20 | day ordinal >> level, 2**level days, level 0..6),
+    so that any window is a few dozen nodes whatever its history. Each node holds counts per
+    bucket of minutes (`exact` false: a few dozen buckets per power of two) and per exact minute
+    (`exact` true): the buckets locate a percentile, the exact minutes of that one bucket give
+    it (catalog.commitments.histograms).
+    """
 
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("department.id", ondelete="CASCADE"), primary_key=True)
-    offering_id: Mapped[int] = mapped_column(
-        ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True)
-    priority: Mapped[str] = mapped_column(String(20), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    __tablename__ = "adherence_histogram"
+
+    # In reading order: a window's nodes are found by seeking, whatever the history's length.
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)  # department, offering
+    exact: Mapped[bool] = mapped_column(primary_key=True)
+    node: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(primary_key=True)  # the department's or offering's id
     measure: Mapped[str] = mapped_column(String(20), primary_key=True)  # first_response, resolution
-    minutes: Mapped[int] = mapped_column(primary_key=True)
+    priority: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(primary_key=True)  # minutes, or the bucket's number
     count: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (
-        # Covering, in GROUP BY order: the histogram of a window is one ordered index scan.
-        Index("ix_adherence_minutes_histogram", "department_id", "measure", "priority",
-              "minutes", "day", "count"),
-        Index("ix_adherence_minutes_offering_id_day", "offering_id", "day"),
-    )
+    __table_args__ = ({"sqlite_with_rowid": False},)  # the primary key is the table: covering

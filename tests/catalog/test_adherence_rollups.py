@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from catalog import adherence
 from catalog.commitments import full_scan, rollups
-from catalog.models import AdherenceDay, AdherenceMinutes, ServiceRequest
+from catalog.models import AdherenceDay, AdherenceHistogram, ServiceRequest
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import add_comment, cancel_request, change_status
@@ -128,7 +128,7 @@ def _rollup_rows(session):
     """The rows that count (a request that moved away may leave a row of zeros behind)."""
     return (sorted(r for r in session.execute(select(AdherenceDay.__table__)).all()
                    if any(r[4:])),
-            sorted(r for r in session.execute(select(AdherenceMinutes.__table__)).all()
+            sorted(r for r in session.execute(select(AdherenceHistogram.__table__)).all()
                    if r.count))
 
 
