@@ -247,6 +247,7 @@ def main() -> None:
         print(f"index build: portal {portal_build:.1f} s, plain Whoosh {plain_build:.1f} s")
 
         def portal(text: str) -> int:
+            index.forget_queries()  # nor the words' clauses and scores (catalog/search/memo.py)
             results = search(index, db.session, criteria(text=text), spelling=False)
             db.session.rollback()  # like the end of a request
             return len(results.hits)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
-from flask import Flask, request
-from flask_babel import format_datetime, get_locale, ngettext
+from flask import Flask, g, request, url_for
+from flask_babel import format_datetime, get_locale, gettext, ngettext
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from catalog.durations import duration_parts
 from catalog.markdown import render_markdown
-from catalog.models import Department
+from catalog.models import Department, Offering
 from catalog.permissions import can
 
 
@@ -27,6 +28,47 @@ def business_time(minutes: int, department: Department) -> str:
     if unit == "hours":
         return ngettext("%(num)d business hour", "%(num)d business hours", amount)
     return ngettext("%(num)d business minute", "%(num)d business minutes", amount)
+
+
+def commitment_line(offering: Offering) -> str:
+    """The headline first-response target of an offering in words ("" if none).
+
+    Worked out once per request for each target and working day: a results page lists many
+    offerings of few departments, and translating is what costs."""
+    target = offering.headline_target
+    if not target:
+        return ""
+    department = offering.department
+    key = (target[1], department.day_minutes)
+    lines: dict[tuple[int, int], str] = g.setdefault("commitment_lines", {})
+    if key not in lines:
+        lines[key] = gettext("First response within %(time)s",
+                             time=business_time(target[1], department))
+    return lines[key]
+
+
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+\Z")
+
+
+def offering_url(offering: Offering) -> str:
+    """The offering's page, as url_for builds it; slugs that need no quoting (all that the
+    catalog accepts) are put into a pattern built once per request, a results page has many."""
+    dept, slug = offering.department.slug, offering.slug
+    if not (_PLAIN_SLUG.match(dept) and _PLAIN_SLUG.match(slug)):
+        return url_for("browse.offering", dept=dept, offering=slug)
+    if "offering_url" not in g:
+        g.offering_url = url_for("browse.offering", dept="-dept-", offering="-slug-")
+    head, _, rest = g.offering_url.partition("-dept-")
+    return head + dept + rest.replace("-slug-", slug, 1)
+
+
+_MARK = Markup("<mark>%s</mark>")
+
+
+def marked(segments: list[tuple[str, bool]]) -> Markup:
+    """Text cut into (text, matched) pieces by catalog.search, the matched pieces marked."""
+    return Markup("").join([_MARK % text if matched else escape(text)
+                            for text, matched in segments])
 
 
 def url_with(**changes: object) -> str:
@@ -48,6 +90,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale)
+    app.jinja_env.filters["marked"] = marked
+    app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale,
+                                 commitment_line=commitment_line, offering_url=offering_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

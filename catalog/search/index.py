@@ -271,6 +271,13 @@ class SearchIndex:
             self._close()
         return count
 
+    def forget_queries(self) -> None:
+        """Drop what the open view remembers of earlier queries (see memo.py); for
+        measuring what a search costs the first time."""
+        with self.lock:
+            if self._view is not None:
+                self._view.memo.clear()
+
     def close(self) -> None:
         with self.lock:
             self._close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from ..models import Department, Offering
 from . import searching
@@ -73,7 +73,7 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
 def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: bool,
          time_limit: float) -> tuple[BuiltQuery, searching.RawResults, Criteria, str | None]:
     """Run the query on the view: (query, raw results, criteria as answered, suggestion)."""
-    built = QueryBuilder(view.reader, view.vocabulary).build(parsed)
+    built = QueryBuilder(view.reader, view.vocabulary, memo=view.memo.words).build(parsed)
     raw = _run(view, built, criteria, time_limit)
     if raw.total and not raw.hits:  # past the last page: show the last one
         last_page = (raw.total - 1) // criteria.per_page + 1
@@ -103,20 +103,33 @@ def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
     return searching.run(view, built, criteria, first, first + criteria.per_page, time_limit)
 
 
-def _offerings(session: Session, ids: list[int]) -> dict[int, Offering]:
-    """The published ones of these offerings with what a result shows, in one query."""
+# What a result shows (title, link, department, commitment, audience); the body only for
+# highlighting a new answer. Built once: a statement per page costs more than its query.
+_SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Offering.summary,
+          Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
+          Offering.version)
+_BODY = (Offering.description, Offering.included, Offering.not_included,
+         Offering.prerequisites, Offering.process)
+# One statement: a department has a handful of commitments (rows repeat per commitment).
+_DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
+_PAGE_ROWS = {body: select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
+              .options(load_only(*_SHOWN, *(_BODY if body else ())), _DEPARTMENT)
+              for body in (False, True)}
+
+
+def _offerings(session: Session, ids: list[int], body: bool = False) -> dict[int, Offering]:
+    """The published ones of these offerings with what a result shows, in one query; with
+    their body text if `body`."""
     if not ids:
         return {}
-    return {o.id: o for o in session.scalars(
-        select(Offering).where(Offering.id.in_(ids))
-        .options(joinedload(Offering.department).selectinload(Department.commitments)))
-        if o.status == "published"}
+    return {o.id: o for o in session.scalars(_PAGE_ROWS[body], {"ids": ids}).unique()
+            if o.status == "published"}
 
 
 def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery) -> list[Hit]:
     """The offerings of the hits on the page, fresh from the database, with their text
     highlighted (only these: the rest of the matches are never shown)."""
-    offerings = _offerings(session, [h.offering_id for h in raw_hits])
+    offerings = _offerings(session, [h.offering_id for h in raw_hits], body=True)
     hits = []
     matchers: dict[str, Matcher] = {}
     for raw in raw_hits:
@@ -140,8 +153,8 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> 
         return []
     try:
         with index.reading(session) as view:
-            built = QueryBuilder(view.reader, view.vocabulary,
-                                 zones=SUGGEST_ZONES).build(parsed)
+            built = QueryBuilder(view.reader, view.vocabulary, zones=SUGGEST_ZONES,
+                                 memo=view.memo.words).build(parsed)
             raw = searching.run(view, built, Criteria(), 0, limit, index.time_limit,
                                 facets=False)
             stored = [view.searcher.stored_fields(hit.docnum) for hit in raw.hits]

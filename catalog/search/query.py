@@ -17,6 +17,7 @@ from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
 from .compounds import Vocabulary
+from .memo import Memo
 from .schema import EXACT_BOOST, LANGUAGES, ZONES
 from .text import ALL_STOPWORDS, JOINERS, WORD_RE, fold, language_analyzer
 
@@ -120,10 +121,13 @@ class QueryBuilder:
     """Builds queries against one reader, asking it which terms exist."""
 
     def __init__(self, reader: IndexReader, vocabulary: Vocabulary,
-                 zones: dict[str, float] | None = None) -> None:
+                 zones: dict[str, float] | None = None, memo: Memo | None = None) -> None:
         self.reader = reader
         self.vocabulary = vocabulary
         self.zones = zones or ZONES
+        # Clauses of words seen before on this reader (see memo.py); None: work them out.
+        self.memo = memo
+        self._zones_key = tuple(self.zones.items())
 
     def build(self, parsed: ParsedQuery, fuzzy: bool = True) -> BuiltQuery:
         built = BuiltQuery()
@@ -135,7 +139,7 @@ class QueryBuilder:
             stop = fold(word) in ALL_STOPWORDS and not only_stopwords
             # A word still being typed is no typo: its prefix finds what it will become.
             typing = is_prefix and ("prefix", exact_form(word)) in self.reader
-            clause = None if stop else self.word_clause(word, built, fuzzy=fuzzy and not typing)
+            clause = None if stop else self._remembered(word, built, fuzzy and not typing)
             if is_prefix:
                 clause = self._with_prefix(clause, word, built)
             if clause is not None:
@@ -146,6 +150,23 @@ class QueryBuilder:
                 clauses.append(clause)
         built.clauses = clauses
         return built
+
+    def _remembered(self, word: str, built: BuiltQuery, fuzzy: bool) -> Query | None:
+        """The word's clause, from the memo if the word was seen before on this reader."""
+        if self.memo is None:
+            return self.word_clause(word, built, fuzzy=fuzzy)
+
+        def alone() -> tuple[Query | None, BuiltQuery]:
+            part = BuiltQuery()
+            return self.word_clause(word, part, fuzzy=fuzzy), part
+
+        clause, part = self.memo.remember((self._zones_key, word, fuzzy), alone)
+        for language, stems in part.stems.items():
+            built.stems[language].update(stems)
+        built.words.update(part.words)
+        built.prefixes.update(part.prefixes)
+        built.unknown.extend(part.unknown)
+        return clause
 
     def _terms(self, word: str, built: BuiltQuery, boost: float = 1.0) -> list[Query]:
         """Term queries of a word in every zone and language, for terms the index has."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from itertools import chain
 
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
@@ -55,15 +56,31 @@ class Evaluation:
     def clauses(self, clauses: list[Query]) -> Scores:
         """Sum of the clauses' scores, times the share of clauses each document matched."""
         if len(clauses) == 1:
-            return self.scores(clauses[0])
-        total: Scores = {}
-        matched: Counter[int] = Counter()
-        for clause in clauses:
-            for doc, score in self.scores(clause).items():
+            return self.clause(clauses[0])
+        parts = [self.clause(clause) for clause in clauses]
+        # The first clause's scores as they are (0.0 + score is the score), then the rest.
+        total: Scores = dict(parts[0])
+        for part in parts[1:]:
+            for doc, score in part.items():
                 total[doc] = total.get(doc, 0.0) + score
-                matched[doc] += 1
         n = len(clauses)
+        if n == 2:  # the common case: matched both or one, told by a set operation in C
+            both = parts[0].keys() & parts[1].keys()
+            return {doc: score * (2 if doc in both else 1) / n for doc, score in total.items()}
+        matched: Counter[int] = Counter(chain.from_iterable(parts))
         return {doc: score * matched[doc] / n for doc, score in total.items()}
+
+    def clause(self, query: Query) -> Scores:
+        """A top-level clause's scores, remembered per index view (never changed by callers).
+
+        Scores cut short by the deadline are not kept."""
+        memo = self.view.memo.scores
+        found = memo.get(query)
+        if found is None:
+            found = self.scores(query)
+            if not self.deadline.passed:
+                memo.put(query, found, len(found))
+        return found  # type: ignore[return-value]
 
     def scores(self, query: Query, factor: float = 1.0) -> Scores:
         if self.deadline.check():

@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 
 from ..models import AUDIENCES
 from .compounds import Vocabulary
+from .memo import QueryMemo
 from .schema import META_ID
 from .sync import IndexState, read_state
 
@@ -102,6 +103,8 @@ class IndexView:
         self.department_names.pop("", None)
         self.doc_count = max(1, len(live) - 1)  # the meta document is no offering
         self._idf: dict[tuple[str, str], float] = {}
+        # Word clauses and clause scores of earlier queries on this state (see memo.py).
+        self.memo = QueryMemo()
         # Whether this view reflected the database when last handed out (set by SearchIndex).
         self.current = False
         # Identifies this state of the index (for caches): its directory and commit.

@@ -1,0 +1,77 @@
+"""What an index view remembers of earlier queries (word clauses, clause scores) gives the
+same results as working them out afresh, stays within its bound, and never keeps scores that
+were cut short by the time limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.search import SearchIndex, criteria, parse_query, search
+from catalog.search.memo import Memo
+from catalog.search.query import QueryBuilder
+from catalog.search.scoring import Deadline, Evaluation
+from tests.search_fixtures import load_search_catalog
+
+QUERIES = ["Urlaub", "laptop", "Urlaub laptop", "laptop Urlaub", "Labtop", "Labtop kaputt",
+           "Urlaubsantrag", "Drucker Urlaub", '"Antrag auf Urlaub" laptop', "lapt"]
+
+
+@pytest.fixture
+def index(session, tmp_path):
+    load_search_catalog(session)
+    index = SearchIndex(tmp_path / "search-index", answer_cache_size=0)
+    yield index
+    index.close()
+
+
+def found(index: SearchIndex, session, text: str) -> list[tuple[int, float]]:  # noqa: ANN001
+    return [(hit.offering.id, hit.score) for hit in
+            search(index, session, criteria(text), spelling=False).hits]
+
+
+def test_remembered_clauses_and_scores_give_the_same_results(index, session, tmp_path):
+    fresh = {}
+    for text in QUERIES:  # each on an empty memo
+        with index.reading(session) as view:
+            view.memo.__init__()
+        fresh[text] = found(index, session, text)
+    for text in QUERIES + QUERIES:  # now with everything remembered
+        assert found(index, session, text) == fresh[text], text
+    with index.reading(session) as view:
+        assert view.memo.words.hits and view.memo.scores.hits
+
+
+def test_a_remembered_word_adds_what_highlighting_needs(index, session):
+    with index.reading(session) as view:
+        plain = QueryBuilder(view.reader, view.vocabulary).build(parse_query("Labtop Urlaub"))
+        builder = QueryBuilder(view.reader, view.vocabulary, memo=view.memo.words)
+        for _ in range(2):
+            built = builder.build(parse_query("Labtop Urlaub"))
+            assert built.clauses == plain.clauses
+            assert (built.stems, built.words, built.prefixes, built.unknown) == (
+                plain.stems, plain.words, plain.prefixes, plain.unknown)
+
+
+def test_scores_cut_short_are_not_kept(index, session):
+    with index.reading(session) as view:
+        clause = QueryBuilder(view.reader, view.vocabulary).build(
+            parse_query("Urlaub")).clauses[0]
+        late = Deadline(0.0)
+        late.check()
+        assert Evaluation(view, late).clause(clause) == {}
+        assert view.memo.scores.get(clause) is None
+        scores = Evaluation(view, Deadline(10.0)).clause(clause)
+        assert scores and view.memo.scores.get(clause) == scores
+
+
+def test_the_memo_is_bounded_by_weight_least_recently_used_first():
+    memo = Memo(10)
+    memo.put("a", 1, 4)
+    memo.put("b", 2, 4)
+    assert memo.get("a") == 1  # now b is the least recently used
+    memo.put("c", 3, 4)
+    assert memo.get("b") is None and memo.get("a") == 1 and memo.get("c") == 3
+    assert memo.weight == 8
+    memo.put("huge", 4, 11)  # more than the whole memo: not kept, nothing dropped for it
+    assert memo.get("huge") is None and len(memo) == 2
+    assert memo.remember("d", lambda: 5, lambda value: 2) == 5 and memo.weight == 10
