@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from catalog.catalog_file import (
     CatalogFileError,
@@ -76,7 +77,12 @@ def demo_data() -> None:
 @with_appcontext
 def catalog_empty() -> None:
     """Print "yes" if the catalog has no department yet (used by `make run`)."""
-    click.echo("no" if db.session.scalar(select(Department.id).limit(1)) else "yes")
+    try:
+        found = db.session.scalar(select(Department.id).limit(1))
+    except (OperationalError, ProgrammingError):  # no tables (SQLite; PostgreSQL)
+        raise click.ClickException("There is no database yet: run `flask --app portal "
+                                   "init-db` first.") from None
+    click.echo("no" if found else "yes")
 
 
 @click.command("demo-sign-ins")

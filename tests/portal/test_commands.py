@@ -82,3 +82,11 @@ def test_demo_data_is_idempotent_and_big_enough(runner, session):
                      "checkbox", "file"}
     audiences = {user.audience for user in session.scalars(select(User))}
     assert audiences == {"employee", "temporary", "contractor", "shareholder"}
+
+
+def test_catalog_empty_before_init_db_says_what_to_do(make_app, tmp_path):
+    empty = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'nothing-yet.sqlite3'}")
+    result = empty.test_cli_runner().invoke(args=["catalog-empty"])
+    assert result.exit_code == 1
+    assert "run `flask --app portal init-db` first" in result.output
+    assert "Traceback" not in result.output
