@@ -44,20 +44,28 @@ def save_user(
     *,
     name: str,
     password: str | None = None,
-    audience: str = "employee",
-    admin: bool = False,
+    audience: str | None = None,
+    admin: bool | None = None,
     owner_of: Iterable[str] = (),
     agent_of: Iterable[str] = (),
 ) -> User:
-    """Create the user or update the one with that e-mail; roles given are added."""
+    """Create the user or update the one with that e-mail; roles given are added.
+
+    An audience or admin flag left out (None) keeps what an existing account has; a new
+    account is then an employee without admin rights.
+    """
     if "@" not in email or len(email) > 254:
         message = "Not a valid e-mail address."
         raise ValidationError(message, {"email": message})
-    if audience not in AUDIENCES:
+    if audience is not None and audience not in AUDIENCES:
         message = f"Unknown audience {audience!r}; one of {', '.join(AUDIENCES)}."
         raise ValidationError(message, {"audience": message})
     user = get_or_create_user(session, email, name)
-    user.name, user.audience, user.is_admin = name, audience, admin
+    user.name = name
+    if audience is not None:
+        user.audience = audience
+    if admin is not None:
+        user.is_admin = admin
     if password:
         user.set_password(password)
     for role, slugs in (("owner", owner_of), ("agent", agent_of)):

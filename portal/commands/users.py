@@ -17,13 +17,16 @@ users = AppGroup("users", help="Create, update and deactivate accounts; issue an
 @click.argument("email")
 @click.option("--name", required=True)
 @click.option("--password", default=None, help="Leave out to keep the current one.")
-@click.option("--audience", type=click.Choice(AUDIENCES), default="employee", show_default=True)
-@click.option("--admin", is_flag=True, help="May do everything.")
+@click.option("--audience", type=click.Choice(AUDIENCES), default=None,
+              help="employee for a new account; left out, an existing account keeps its own.")
+@click.option("--admin/--no-admin", default=None,
+              help="May do everything (or no longer); left out, nothing changes.")
 @click.option("--owner", "owner_of", multiple=True, metavar="DEPT_SLUG",
               help="Owner of this department (repeatable).")
 @click.option("--agent", "agent_of", multiple=True, metavar="DEPT_SLUG",
               help="Agent of this department (repeatable).")
-def create_user(email: str, name: str, password: str | None, audience: str, admin: bool,
+def create_user(email: str, name: str, password: str | None, audience: str | None,
+                admin: bool | None,
                 owner_of: tuple[str, ...], agent_of: tuple[str, ...]) -> None:
     """Create a user, or update the one with this e-mail."""
     existed = accounts.find_user(db.session, email) is not None

@@ -90,3 +90,18 @@ def test_catalog_empty_before_init_db_says_what_to_do(make_app, tmp_path):
     assert result.exit_code == 1
     assert "run `flask --app portal init-db` first" in result.output
     assert "Traceback" not in result.output
+
+
+def test_users_create_a_second_time_changes_only_what_it_is_told(runner, session):
+    def create(*options: str) -> None:
+        result = runner.invoke(args=["users", "create", "carla@example.com", *options])
+        assert result.exit_code == 0, result.output
+
+    create("--name", "Carla", "--audience", "contractor", "--admin")
+    create("--name", "Carla Conti")  # a new name; audience and admin rights stay
+    from catalog.people.accounts import find_user
+    carla = find_user(session, "carla@example.com")
+    assert (carla.name, carla.audience, carla.is_admin) == ("Carla Conti", "contractor", True)
+    create("--name", "Carla Conti", "--no-admin")
+    session.refresh(carla)
+    assert (carla.audience, carla.is_admin) == ("contractor", False)
