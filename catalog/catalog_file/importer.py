@@ -104,6 +104,7 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
         if offering["slug"] in seen:
             problems.add(_join(item_path, "slug"), f"{offering['slug']!r} is used twice")
         seen.add(offering["slug"])
+        offering["path"] = item_path  # for problems found once the whole file is read
         department["offerings"].append(offering)
     return department
 
@@ -142,7 +143,26 @@ def validate_catalog(session: Session, data: Any,
         if taken is not None:
             problems.add(_join(path, "code"), f"{department['code']!r} is the code of {taken.slug}")
         departments.append(department)
+    _check_replacements(session, departments, problems)
     return departments, problems
+
+
+def _check_replacements(session: Session, departments: list[dict[str, Any]],
+                        problems: Problems) -> None:
+    """`replaced_by` must name an offering that exists or that the file creates."""
+    known = {(dept_slug, slug) for dept_slug, slug in session.execute(
+        select(Department.slug, Offering.slug).join(Offering.department))}
+    known |= {(d["slug"], o["slug"]) for d in departments for o in d["offerings"]}
+    for department in departments:
+        for offering in department["offerings"]:
+            reference = offering.get("replaced_by")
+            if not reference:
+                continue
+            dept_slug, _sep, slug = reference.rpartition("/")
+            if (dept_slug or department["slug"], slug) not in known:
+                problems.add(_join(offering["path"], "replaced_by"),
+                             _("there is no offering %(reference)s in the catalog or this file",
+                               reference=repr(reference)))
 
 
 def import_catalog(session: Session, data: Any, default_language: str = "en") -> ImportSummary:
@@ -156,6 +176,17 @@ def import_catalog(session: Session, data: Any, default_language: str = "en") ->
     summary = ImportSummary()
     for values in departments:
         apply_department(session, values, summary)
+    # Successors can come later in the file: link them once every offering exists.
+    for values in departments:
+        department = session.scalar(select(Department).where(Department.slug == values["slug"]))
+        for offering_values in values["offerings"]:
+            if offering_values.get("replaced_by"):
+                offering = session.scalar(select(Offering).where(
+                    Offering.department_id == department.id,
+                    Offering.slug == offering_values["slug"]))
+                offering.replaced_by = resolve_replacement(
+                    session, department, offering_values["replaced_by"])
+    session.flush()
     bump_catalog_revision(session)
     return summary
 

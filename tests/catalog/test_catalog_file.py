@@ -157,3 +157,24 @@ def test_demo_catalog_round_trips(session, wipe_database):
     import_catalog(session, load_yaml(first))
     session.commit()
     assert dump_yaml(export_catalog(session)) == first
+
+
+def test_a_successor_later_in_the_file_is_linked(session):
+    data = copy.deepcopy(GOOD)
+    offerings = data["departments"][0]["offerings"]
+    offerings[0].update(status="retired", replaced_by="self-service-reset")
+    offerings.append({"slug": "self-service-reset", "title": "Reset it yourself"})
+    import_catalog(session, data)
+    old = session.scalar(select(Offering).where(Offering.slug == "password-reset"))
+    assert old.replaced_by is not None and old.replaced_by.slug == "self-service-reset"
+
+
+@pytest.mark.parametrize("reference", ["nothing-here", "hr/password-reset"])
+def test_an_unknown_successor_is_a_problem_and_nothing_is_written(session, reference):
+    data = copy.deepcopy(GOOD)
+    data["departments"][0]["offerings"][0].update(status="retired", replaced_by=reference)
+    with pytest.raises(CatalogFileError) as refused:
+        import_catalog(session, data)
+    assert "departments[0].offerings[0].replaced_by" in refused.value.problems.as_fields()
+    session.rollback()
+    assert counts(session) == (0, 0)
