@@ -15,6 +15,8 @@ from ..models import TOKEN_SCOPES, ApiToken, User, utcnow
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
+# "Last used" on the profile page is kept to this precision.
+LAST_USE_PRECISION = timedelta(minutes=5)
 
 
 def issue_token(session: Session, user: User, *, name: str = "",
@@ -59,7 +61,8 @@ def token_for(session: Session, token: str, now: datetime | None = None) -> ApiT
         return None
     if found.expires_at is not None and found.expires_at <= now:
         return None
-    found.last_used_at = now
+    if found.last_used_at is None or now - found.last_used_at >= LAST_USE_PRECISION:
+        found.last_used_at = now  # not on every call: a script's reads need not all write
     return found
 
 

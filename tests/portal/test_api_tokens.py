@@ -259,3 +259,26 @@ def test_users_token_rejects_unknown_scopes_and_days_out_of_range(runner, sessio
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert session.scalar(select(func.count()).select_from(ApiToken)) == 0
+
+
+def test_a_script_reading_in_a_loop_records_its_last_use_without_writing_each_time(
+        client, session, engine, emma):
+    from sqlalchemy import event
+
+    from catalog.people.tokens import issue_token
+    token = issue_token(session, emma, scopes=["read"])
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    writes: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args):
+        if sql.lstrip().upper().startswith("UPDATE API_TOKEN"):
+            writes.append(sql)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for _ in range(3):
+            assert client.get("/api/v1/departments", headers=headers).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(writes) == 1  # the first use is recorded; the next ones within minutes are not
