@@ -86,6 +86,13 @@ def authenticate_request() -> object | None:
     """Before every request: check a Bearer token, or honour the trusted proxy's header."""
     token = bearer_token()
     if token is not None:
+        if not request.path.startswith("/api/"):
+            # Tokens are for the API, where their scopes are enforced; on the pages a token
+            # could fetch a form with its CSRF token and post it back outside its scope.
+            response, status = json_error(401, "invalid_token", _(
+                "API tokens are accepted only under /api/; pages need signing in."))
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response, status
         with saving():  # records when the token was last used
             found = tokens.token_for(db.session, token) if token else None
         if found is None:

@@ -282,3 +282,19 @@ def test_a_script_reading_in_a_loop_records_its_last_use_without_writing_each_ti
     finally:
         event.remove(engine, "before_cursor_execute", record)
     assert len(writes) == 1  # the first use is recorded; the next ones within minutes are not
+
+
+def test_a_token_does_not_open_the_pages_where_its_scope_is_not_checked(client, session, emma):
+    """With a read token, fetching /profile (and its CSRF token) to post a form back would be
+    a write outside the token's scope: pages refuse tokens."""
+    from catalog.people.tokens import issue_token
+    token = issue_token(session, emma, scopes=["read"])
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    for url in ("/profile", "/requests/", "/manage/"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 401, url
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    refused = client.post("/profile/tokens", headers=headers, data={"name": "x", "days": "9"})
+    assert refused.status_code == 401
+    assert client.get("/api/v1/departments", headers=headers).status_code == 200
