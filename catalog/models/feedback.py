@@ -53,7 +53,7 @@ class FollowUp(Base):
                                                index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)  # newest: activity.py
     answered_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     # Business minutes from the rating to the answer, on the department's calendar.

@@ -21,10 +21,14 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('request_feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_request_feedback_updated_at'), ['updated_at'], unique=False)
+    with op.batch_alter_table('feedback_follow_up', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_follow_up_answered_at'), ['answered_at'], unique=False)
 
 
 
 def downgrade():
+    with op.batch_alter_table('feedback_follow_up', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_follow_up_answered_at'))
     with op.batch_alter_table('request_feedback', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_request_feedback_updated_at'))
 
