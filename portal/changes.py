@@ -42,7 +42,10 @@ def saving(*, reindex: bool = False,
     except BaseException:
         db.session.rollback()
         if on_rollback is not None:
-            on_rollback()
+            try:
+                on_rollback()
+            except Exception:  # noqa: BLE001  (the original error is the one to show)
+                current_app.logger.exception("Undoing outside the database failed")
         raise
     if reindex:
         try:

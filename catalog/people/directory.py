@@ -82,7 +82,7 @@ def import_directory(source: Source, session: Session, *, dry_run: bool = False,
     plan = _Plan(rows, accounts, departments)
     if not dry_run:
         plan.write(session, progress)
-    return DirectoryReport(created=len(plan.creates), updated=plan.updated,
+    return DirectoryReport(created=len(plan.creates), updated=len(plan.updates),
                            unchanged=plan.unchanged, managers_created=plan.managers_created,
                            dry_run=dry_run)
 
@@ -146,7 +146,7 @@ class _Plan:
         self.updates: list[dict[str, Any]] = []
         self.links: list[tuple[str, str]] = []  # (e-mail, manager's e-mail) of new managers
         self.ids: dict[str, int] = {}  # accounts by e-mail, once they exist
-        self.updated = self.unchanged = 0
+        self.unchanged = 0
         for row in rows:
             account = accounts.get(row.email)
             manager = accounts.get(row.manager_email) if row.manager_email else None
@@ -166,7 +166,6 @@ class _Plan:
             if (row.manager_email and manager is None) or any(
                     getattr(account, key) != value for key, value in wanted.items()):
                 self.updates.append({"id": account.id, **wanted})
-                self.updated += 1
             else:
                 self.unchanged += 1
         self.creates += [{"email": email, "name": email.split("@")[0], "audience": "employee",

@@ -33,7 +33,7 @@ def test_remembered_clauses_and_scores_give_the_same_results(index, session, tmp
     fresh = {}
     for text in QUERIES:  # each on an empty memo
         with index.reading(session) as view:
-            view.memo.__init__()
+            view.memo.clear()
         fresh[text] = found(index, session, text)
     for text in QUERIES + QUERIES:  # now with everything remembered
         assert found(index, session, text) == fresh[text], text

@@ -157,3 +157,19 @@ def test_opensearch_description(client):
     body = response.get_data(as_text=True)
     assert 'template="http://localhost/search?q={searchTerms}"' in body
     assert "/api/v1/suggest?format=opensearch&amp;q={searchTerms}" in body
+
+
+def test_result_links_are_the_urls_flask_builds(app, session):
+    """The results page builds offering links from a pattern (many per page): the same URLs."""
+    from flask import url_for
+
+    from portal.templating import offering_url
+    from tests.factories import make_department, make_offering
+    it = make_department(session, slug="it-services-2")
+    offerings = [make_offering(session, it, slug=slug)
+                 for slug in ("vpn", "new-laptop-2", "dept-slug-")]
+    session.commit()
+    with app.test_request_context("/search?q=x"):
+        for offering in offerings:
+            assert offering_url(offering) == url_for(
+                "browse.offering", dept="it-services-2", offering=offering.slug)
