@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 from functools import wraps
 from typing import Any
 
@@ -84,7 +85,10 @@ def personal_nav() -> str:
     key = (current_user.id, current_user.name, may_manage(current_user),
            session["csrf_token"], str(get_locale()))
     nav = _NAVS.get(key)
-    if nav is None:
+    if nav is not None:
+        with suppress(KeyError):  # another thread may have just let it go
+            _NAVS.move_to_end(key)  # the least recently used goes first
+    else:
         nav = _NAVS[key] = render_template("_personal_nav.html")
         if len(_NAVS) > NAVS_KEPT:
             _NAVS.popitem(last=False)

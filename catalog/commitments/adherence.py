@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, sele
 from sqlalchemy.orm import Session
 
 from ..models import OPEN_STATUSES, AdherenceDay, ServiceRequest, utcnow
-from .full_scan import count_of, group_column
+from .columns import count_of, group_column
 from .histograms import percentile_histograms
 from .record import MEASURES, WEEKS, WINDOWS, Record, add_segment, segment_cuts
 from .record import empty_record as _empty_record
@@ -165,8 +165,8 @@ def _set_percentiles(session: Session, plan: _Plan, by: str, wanted: list[int] |
 
 
 def _rollup_group(model: Any, by: str) -> Any:
-    group_column(by)  # validates `by`
-    return model.department_id if by == "department" else model.offering_id
+    """The rollup table's column of the same name as the request column `by` groups on."""
+    return getattr(model, group_column(by).key)
 
 
 def _rollup_counts(session: Session, plan: _Plan, by: str, wanted: list[int] | None,

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import ServiceRequest, utcnow
+from .columns import count_of, group_column
 from .record import (
     MEASURES,
     WEEKS,
@@ -48,20 +49,6 @@ def outcomes(now: datetime) -> dict[str, ColumnElement[bool]]:
                     R.resolution_business_minutes <= R.resolution_minutes)
     return {"fr_known": fr_known, "fr_kept": fr_kept, "res_known": res_known,
             "res_kept": res_kept}
-
-
-def count_of(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    """SUM(CASE WHEN condition THEN 1 ELSE 0 END)."""
-    return func.sum(case((condition, 1), else_=0))
-
-
-def group_column(by: str) -> Any:
-    """The request column a record groups by."""
-    if by == "department":
-        return R.department_id
-    if by == "offering":
-        return R.offering_id
-    raise ValueError(f"cannot group adherence by {by!r}")
 
 
 def records(session: Session, by: str = "department", ids: Iterable[int] | None = None,
