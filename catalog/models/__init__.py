@@ -1,6 +1,7 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
 from .attachments import Attachment
+from .audit import AuditEntry
 from .base import Base, utcnow
 from .departments import PRIORITIES, ROLES, Commitment, Department, DepartmentAlias, DepartmentRole
 from .feedback import Feedback, FollowUp, Thanks
@@ -35,4 +36,5 @@ __all__ = [
     "MAIL_STATUSES", "Attachment", "OutboxMessage",
     "Feedback", "FollowUp", "Thanks",
     "AdherenceDay", "AdherenceHistogram",
+    "AuditEntry",
 ]
