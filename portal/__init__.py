@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from catalog import audit
     from catalog.commitments import rollups
 
     from .config import load_config
@@ -43,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Every session keeps the adherence rollups in step with the requests it changes, in the
     # same flush (installed once per process; later calls do nothing).
     rollups.install()
+    # Every session refuses to change or delete audit entries: the log is append-only.
+    audit.install()
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     i18n.init_app(app)
