@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import adherence, feedback, recognition
-from .models import Department, Offering, Thanks, utcnow
+from .models import Department, Offering, utcnow
 
 
 @dataclass
@@ -19,7 +19,7 @@ class DepartmentRecord:
     record: adherence.Record
     ratings: feedback.RatingSummary
     follow_ups: feedback.FollowUpSummary
-    thanks: list[Thanks] = field(default_factory=list)
+    thanks: list[recognition.PublicThanks] = field(default_factory=list)
 
 
 def commitments_overview(session: Session, now: datetime | None = None) -> list[DepartmentRecord]:
@@ -48,7 +48,7 @@ def department_record(session: Session, department: Department,
             department.id, feedback.RatingSummary()),
         feedback.follow_up_summaries(session, ids).get(department.id,
                                                        feedback.FollowUpSummary()),
-        recognition.recent_thanks(session, department.id),
+        recognition.recent_thanks(session, department),
     )
 
 

@@ -32,9 +32,10 @@ def thanks_of(session: Session, request: ServiceRequest) -> Thanks | None:
 
 
 def send_thanks(session: Session, request: ServiceRequest, sender: User, message: object,
-                to_person: bool = False, show_name: bool = True,
+                to_person: bool = False, show_name: bool = False,
                 now: datetime | None = None) -> Thanks:
-    """Thank the department (or the person who handled it); once per request."""
+    """Thank the department (or the person who handled it); once per request. The sender is
+    named on public pages only if `show_name` (their consent) is true."""
     if sender.id != request.requester_id:
         raise PermissionDenied(_("Only the person who asked can send thanks for a request."))
     if request.status == "cancelled":
@@ -44,7 +45,8 @@ def send_thanks(session: Session, request: ServiceRequest, sender: User, message
     text = _comment(message, "message", MAX_MESSAGE)
     recipient = handler_of(request) if to_person else None
     thanks = Thanks(request=request, department_id=request.department_id, sender=sender,
-                    recipient=recipient, message=text, show_name=bool(show_name),
+                    recipient=recipient, message=text,
+                    show_name=bool(show_name) and not request.department.confidential,
                     created_at=now or utcnow())
     session.add(thanks)
     outbox.thanks_sent(session, request, recipient, text)
@@ -52,12 +54,39 @@ def send_thanks(session: Session, request: ServiceRequest, sender: User, message
     return thanks
 
 
-def recent_thanks(session: Session, department_id: int, limit: int = 5) -> list[Thanks]:
-    """The department's latest thanks, newest first."""
-    return list(session.scalars(
-        select(Thanks).where(Thanks.department_id == department_id)
+@dataclass(frozen=True)
+class PublicThanks:
+    """A thank-you as anyone may read it: a name only where that person consented."""
+
+    message: str
+    created_at: datetime
+    sender_name: str | None  # None: "a colleague"
+    to_person: bool  # thanks to one person rather than the whole team
+    recipient_name: str | None  # None: the team, or a person who did not consent
+
+
+def public_view(thanks: Thanks) -> PublicThanks:
+    """The sender is named only if they ticked "show my name"; the person thanked only if
+    they agreed (in their profile) to be named when thanked."""
+    recipient = thanks.recipient
+    return PublicThanks(
+        message=thanks.message, created_at=thanks.created_at,
+        sender_name=thanks.sender.name if thanks.show_name else None,
+        to_person=recipient is not None,
+        recipient_name=recipient.name if recipient is not None
+        and recipient.show_name_when_thanked else None)
+
+
+def recent_thanks(session: Session, department: Department,
+                  limit: int = 5) -> list[PublicThanks]:
+    """The department's latest thanks for its public page, newest first; none at all for a
+    confidential department, whose requesters are never shown in public."""
+    if department.confidential:
+        return []
+    return [public_view(thanks) for thanks in session.scalars(
+        select(Thanks).where(Thanks.department_id == department.id)
         .options(joinedload(Thanks.sender), joinedload(Thanks.recipient))
-        .order_by(Thanks.created_at.desc(), Thanks.id.desc()).limit(limit)))
+        .order_by(Thanks.created_at.desc(), Thanks.id.desc()).limit(limit))]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -33,6 +33,8 @@ class Department(Base):
     day_start: Mapped[str] = mapped_column(String(5), default="08:00")
     day_end: Mapped[str] = mapped_column(String(5), default="17:00")
     holiday_region: Mapped[str | None] = mapped_column(String(20))
+    # Confidential (HR, Legal): nothing about its requesters is ever shown in public.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -80,7 +80,8 @@ class Thanks(Base):
     recipient_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(String(500), default="")
-    show_name: Mapped[bool] = mapped_column(default=True)
+    # The sender's consent to be named with the thanks on public pages (opt-in).
+    show_name: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     request: Mapped[ServiceRequest] = relationship()

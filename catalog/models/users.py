@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -47,6 +47,8 @@ class User(Base):
     # The grants single sign-on gave (e.g. "owner:it"); the next sign-in replaces them.
     sso_grants: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_sign_in_at: Mapped[datetime | None]
+    # Consent to be named on public pages when a requester thanks this person (off by default).
+    show_name_when_thanked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="ApiToken.created_at"

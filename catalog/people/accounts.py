@@ -132,8 +132,10 @@ def activate_user(session: Session, email: str) -> User:
 
 
 def update_profile(session: Session, user: User, *, name: str, locale: str | None,
-                   timezone: str | None, languages: Iterable[str] = ("en", "de")) -> None:
-    """Save what the user says about themselves; checks everything before changing anything."""
+                   timezone: str | None, languages: Iterable[str] = ("en", "de"),
+                   show_name_when_thanked: bool | None = None) -> None:
+    """Save what the user says about themselves; checks everything before changing anything.
+    `show_name_when_thanked` (None: unchanged) is the consent to be named in public thanks."""
     name = name.strip()
     if not name or len(name) > 200:
         message = _("Enter your name (at most 200 characters).")
@@ -145,4 +147,6 @@ def update_profile(session: Session, user: User, *, name: str, locale: str | Non
         message = _("Choose a time zone from the list.")
         raise ValidationError(message, {"timezone": message})
     user.name, user.locale, user.timezone = name, locale or None, timezone or None
+    if show_name_when_thanked is not None:
+        user.show_name_when_thanked = show_name_when_thanked
     session.flush()

@@ -26,8 +26,8 @@ class FeedbackForm(FlaskForm):
 class ThanksForm(FlaskForm):
     message = TextAreaField(_l("Your message (optional, up to 500 characters)"))
     to_person = BooleanField(_l("Thank the person who handled it rather than the whole team"))
-    show_name = BooleanField(_l("Show my name with the thanks on the department's page"),
-                             default=True)
+    # Opt-in: unticked unless the sender ticks it.
+    show_name = BooleanField(_l("Show my name with the thanks on the department's page"))
 
 
 class FollowUpForm(FlaskForm):

@@ -4,7 +4,14 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -23,6 +30,8 @@ class ProfileForm(FlaskForm):
         SelectChoice("de", "Deutsch")])
     timezone = SelectField(_l("Time zone"), validators=[Optional()],
                            description=_l("Due times and dates are shown in this time zone."))
+    show_name_when_thanked = BooleanField(
+        _l("Name me on the department's public page when a requester thanks me"))
 
     def __init__(self, *args: object, default_timezone: str = "Europe/Berlin",
                  **kwargs: object) -> None:

@@ -26,7 +26,8 @@ def _page(profile: ProfileForm | None = None, password: PasswordForm | None = No
     user = current_user._get_current_object()
     if profile is None:
         profile = _profile_form(data={"name": user.name, "locale": user.locale or "",
-                                      "timezone": user.timezone or ""})
+                                      "timezone": user.timezone or "",
+                                      "show_name_when_thanked": user.show_name_when_thanked})
     page = render_template(
         "profile/index.html", user=user, profile=profile,
         password=password or PasswordForm(), token_form=token or TokenForm(formdata=None),
@@ -55,7 +56,9 @@ def save() -> Response | tuple[str, int]:
             with saving():
                 accounts.update_profile(db.session, current_user, name=form.name.data,
                                         locale=form.locale.data, timezone=form.timezone.data,
-                                        languages=current_app.config["LANGUAGES"])
+                                        languages=current_app.config["LANGUAGES"],
+                                        show_name_when_thanked=bool(
+                                            form.show_name_when_thanked.data))
         except ValidationError as error:
             show_on_form(form, error)
         else:
