@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 20,
     # Largest file a request form accepts, in megabytes.
     "MAX_UPLOAD_MB": 10,
+    # Origins allowed to show the portal's pages in a frame (CSP frame-ancestors), spaces between.
+    "FRAME_ANCESTORS": "'self'",
+    # Hosts or origins images in owner Markdown may load from, besides the portal itself.
+    "MARKDOWN_IMAGE_HOSTS": "",
 
     # Search
     # Seconds a search may take before it answers with what it found so far.

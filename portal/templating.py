@@ -15,9 +15,11 @@ from catalog.markdown import render_markdown
 from catalog.models import Department, Offering
 from catalog.permissions import can
 
+from .security_headers import markdown_image_sources
+
 
 def markdown_filter(text: str | None) -> Markup:
-    return Markup(render_markdown(text))
+    return Markup(render_markdown(text, markdown_image_sources()))
 
 
 def business_time(minutes: int, department: Department) -> str:
