@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .browse import bp as browse_bp
     from .commitments import bp as commitments_bp
     from .extensions import csrf, db, migrate
+    from .health import bp as health_bp
     from .manage import bp as manage_bp
     from .profile import bp as profile_bp
     from .queue import bp as queue_bp
@@ -57,6 +58,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     commands.init_app(app)
     for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp,
-                      commitments_bp, profile_bp):
+                      commitments_bp, profile_bp, health_bp):
         app.register_blueprint(blueprint)
     return app

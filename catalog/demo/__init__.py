@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..catalog_file import ImportSummary, import_catalog, load_yaml
+from ..models import User
 from ..people.accounts import save_user
 from .history import load_demo_history
 
@@ -45,3 +47,10 @@ def load_demo_data(session: Session, default_language: str = "en") -> ImportSumm
 def demo_sign_ins() -> list[tuple[str, str]]:
     """(e-mail, what the account shows off) for the start-up message."""
     return [(email, ("admin" if admin else audience)) for email, _, audience, admin in DEMO_USERS]
+
+
+def active_demo_accounts(session: Session) -> list[str]:
+    """E-mails of demo accounts that can still sign in (their password is published)."""
+    emails = [email for email, *_ in DEMO_USERS]
+    return list(session.scalars(select(User.email).where(
+        User.email.in_(emails), User.active.is_(True)).order_by(User.email)))

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 bp = Blueprint("browse", __name__)
 
-OPEN_ENDPOINTS = {"auth.login", "static"}
+OPEN_ENDPOINTS = {"auth.login", "static", "health.healthz"}
 
 
 @bp.before_app_request

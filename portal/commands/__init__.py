@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         export_command,
         import_command,
     )
+    from .check import check_command
     from .database import init_db
     from .mail import send_mail
     from .people import people
@@ -20,5 +21,5 @@ def init_app(app: Flask) -> None:
 
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
                     demo_sign_ins_command, send_mail, reindex_command, people,
-                    rollups):
+                    rollups, check_command):
         app.cli.add_command(command)
