@@ -54,7 +54,8 @@ def save_department_settings(session: Session, department: Department, raw: dict
                              restored_from: int | None = None) -> bool:
     """Write the settings; False if they were already so. `loaded` is the state the editor saw:
     if the settings differ from it now, SettingsConflict shows what changed and nothing is
-    written."""
+    written. `raw["confidential"]` (a bool; absent: unchanged) marks the department
+    confidential: it is not part of the revisions, so reverting never makes it public again."""
     require_editor(actor, department)
     values = validated_settings(department, raw)
     # Lock the row (PostgreSQL) so that two saves cannot both pass the check below.
@@ -67,6 +68,10 @@ def save_department_settings(session: Session, department: Department, raw: dict
             _("Someone else changed these settings after you opened them; your changes were "
               "not saved."), history.compare(loaded, current, "department"), current)
     history.record_untracked_department_state(session, department)
+    confidential = raw.get("confidential")
+    marked = isinstance(confidential, bool) and confidential != department.confidential
+    if marked:
+        department.confidential = confidential
     department.description = values["description"]
     department.contact_email = values["contact_email"]
     hours = values["hours"]
@@ -79,7 +84,9 @@ def save_department_settings(session: Session, department: Department, raw: dict
     try:
         session.flush()
         if history.department_snapshot(department) == current:
-            return False
+            if marked:
+                bump_catalog_revision(session)
+            return marked
         history.record_department_revision(session, department, actor, action, restored_from)
     except IntegrityError as error:
         raise Conflict(_("Someone else saved these settings at the same moment; your changes "

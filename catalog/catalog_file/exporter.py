@@ -78,6 +78,7 @@ def department_to_dict(department: Department, offerings: list[Offering]) -> dic
     }
     if department.contact_email:
         data["contact_email"] = department.contact_email
+    data["confidential"] = department.confidential
     data["owners"] = [u.email for u in department.people("owner")]
     data["agents"] = [u.email for u in department.people("agent")]
     data["business_hours"] = business_hours_to_dict(department)

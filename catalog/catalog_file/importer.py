@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..errors import ValidationError
 from ..messages import _
 from ..models import PRIORITIES, Commitment, Department, DepartmentRole, Offering
@@ -42,11 +43,26 @@ class CatalogFileError(ValidationError):
 
 @dataclass
 class ImportSummary:
+    """Departments (by slug) and offerings ("dept/slug") the import created or matched."""
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    # Matched offerings whose values the file changed, and those it retired.
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{len(self.created)} created, {len(self.updated)} updated"
+
+    def counts(self) -> dict[str, int]:
+        """What the audit log keeps of an import."""
+        def count(labels: list[str], offerings: bool) -> int:
+            return sum(("/" in label) == offerings for label in labels)
+        return {"departments_created": count(self.created, False),
+                "departments_updated": count(self.updated, False),
+                "offerings_created": count(self.created, True),
+                "offerings_changed": len(self.changed),
+                "offerings_retired": len(self.retired)}
 
 
 def default_code(slug: str) -> str:
@@ -71,10 +87,14 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
         "name": _text(raw, "name", path, problems, required=True, max_length=200),
         "description": _text(raw, "description", path, problems),
         "contact_email": _text(raw, "contact_email", path, problems, max_length=254) or None,
+        # None: as it is (a new department is not confidential).
+        "confidential": raw.get("confidential"),
         "hours": None,
         "commitments": None,
         "offerings": [],
     }
+    if department["confidential"] is not None and not isinstance(department["confidential"], bool):
+        problems.add(_join(path, "confidential"), _("must be true or false"))
     if department["contact_email"] and not EMAIL.match(department["contact_email"]):
         problems.add(_join(path, "contact_email"), _("is not an e-mail address"))
     for role in ("owners", "agents"):
@@ -188,6 +208,8 @@ def import_catalog(session: Session, data: Any, default_language: str = "en") ->
                     session, department, offering_values["replaced_by"])
     session.flush()
     bump_catalog_revision(session)
+    audit.record(session, actor=audit.current_actor(session), action="catalog.imported",
+                 subject="catalog file", details=summary.counts())
     return summary
 
 
@@ -201,6 +223,8 @@ def apply_department(session: Session, values: dict[str, Any], summary: ImportSu
         summary.updated.append(values["slug"])
     for key in ("code", "name", "description", "contact_email"):
         setattr(department, key, values[key])
+    if values["confidential"] is not None:
+        department.confidential = values["confidential"]
     if values["hours"]:
         hours = values["hours"]
         department.timezone = hours["timezone"]
@@ -219,7 +243,12 @@ def apply_department(session: Session, values: dict[str, Any], summary: ImportSu
             Offering.department_id == department.id, Offering.slug == offering_values["slug"]))
         label = f"{department.slug}/{offering_values['slug']}"
         (summary.updated if offering else summary.created).append(label)
-        apply_offering(session, department, offering_values, offering)
+        before = offering and {key: getattr(offering, key) for key in OFFERING_COLUMNS}
+        offering = apply_offering(session, department, offering_values, offering)
+        if before and before != {key: getattr(offering, key) for key in OFFERING_COLUMNS}:
+            summary.changed.append(label)
+        if offering.status == "retired" and (before or {}).get("status") != "retired":
+            summary.retired.append(label)
 
 
 def set_role_holders(session: Session, department: Department, role: str,

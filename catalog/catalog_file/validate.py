@@ -25,7 +25,7 @@ DEFAULT_DAY_MINUTES = 540
 
 DEPARTMENT_KEYS = {
     "slug", "code", "name", "description", "contact_email", "owners", "agents",
-    "business_hours", "commitments", "offerings",
+    "business_hours", "commitments", "offerings", "confidential",
 }
 OFFERING_KEYS = {
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",

@@ -62,7 +62,8 @@ def settings(dept: str) -> str | Response | tuple[str, int]:
     item = editable_department(dept)
     current = history.department_snapshot(item)
     if request.method == "GET":
-        form = DepartmentSettingsForm(data=settings_form_data(current))
+        form = DepartmentSettingsForm(data={**settings_form_data(current),
+                                            "confidential": item.confidential})
         return render_settings(form, item)
     form = DepartmentSettingsForm()
     if not form.validate_on_submit():

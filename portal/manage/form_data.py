@@ -153,6 +153,7 @@ def settings_raw(form: DepartmentSettingsForm) -> tuple[dict[str, Any], list[int
                            "end": (form.end.data or "").strip(),
                            "holidays": (form.holidays.data or "").strip() or None},
         "commitments": commitments,
+        "confidential": bool(form.confidential.data),
     }
     return raw, rows
 

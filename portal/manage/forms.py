@@ -108,6 +108,8 @@ class DepartmentSettingsForm(FlaskForm):
     end = StringField(_l("Closes at"), render_kw={"type": "time"})
     holidays = StringField(_l("Public holidays of"), description=_l(
         "Country or country-region, e.g. DE, DE-BY, GB; empty: no public holidays."))
+    confidential = BooleanField(_l("Confidential"), description=_l(
+        "Nothing about the requesters is shown in public: no names or texts of thanks."))
     commitments = FieldList(FormField(CommitmentRow))
     loaded = HiddenField()
 
