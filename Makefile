@@ -30,12 +30,22 @@ db: setup
 	$(FLASK) init-db
 	@if [ "$$($(FLASK) catalog-empty 2>/dev/null)" != "no" ]; then $(FLASK) demo-data; fi
 
+# The whole product: the web app, the mail worker and a local mail catcher that keeps every
+# mail as an .eml file in <instance>/mail (nothing leaves the machine). Ctrl-C stops all three.
+MAIL_DIR = $${PORTAL_INSTANCE_PATH:-instance}/mail
+RUN_SMTP := PORTAL_SMTP_HOST=127.0.0.1 PORTAL_SMTP_PORT=1025 PORTAL_SMTP_USER= PORTAL_SMTP_STARTTLS=false
+
 run: db
 	@echo ""
 	@echo "Service Portal on http://127.0.0.1:5000  (demo sign-ins, password demo1234):"
 	@$(FLASK) demo-sign-ins
+	@echo "Mail is caught on 127.0.0.1:1025 and kept in $(MAIL_DIR)/*.eml"
 	@echo ""
-	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - 'portal:create_app()'
+	@trap 'kill $$catcher $$worker 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/python -m portal.mail_catcher --port 1025 "$(MAIL_DIR)" & catcher=$$!; \
+	$(RUN_SMTP) $(FLASK) send-mail --loop --interval 5 & worker=$$!; \
+	$(RUN_SMTP) $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - \
+		'portal:create_app()'
 
 test: setup
 	$(BIN)/pytest -m "not browser" -q
