@@ -54,6 +54,9 @@ class ServiceRequest(Base):
     # it happens so that adherence medians and percentiles are computed in SQL.
     first_response_business_minutes: Mapped[int | None]
     resolution_business_minutes: Mapped[int | None]
+    # When the answers, texts and files were removed (retention, or the requester forgotten);
+    # the dates and counts adherence needs stay.
+    purged_at: Mapped[datetime | None]
 
     department: Mapped[Department] = relationship()
     offering: Mapped[Offering] = relationship()
