@@ -78,8 +78,9 @@ def administer_department(session: Session, department: Department, actor: User 
             problems.add(key, _("not an e-mail address: %(emails)s", emails=", ".join(wrong)))
     if problems:
         raise ValidationError(_("Please correct the marked fields."), problems.as_fields())
-    rename_department(session, department, slug)
-    department.name = name
+    with session.no_autoflush:  # name and address change in one flush: one audit entry
+        department.name = name
+        rename_department(session, department, slug)
     set_role_holders(session, department, "owner", owners)
     set_role_holders(session, department, "agent", agents)
     session.flush()

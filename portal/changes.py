@@ -7,6 +7,7 @@ The block calls catalog functions, which flush and leave the commit to the calle
 block commits (and then brings the search index up to date, if asked); any exception rolls
 everything back and is raised again, for the view to show (`show_on_form`, `reason_of`) or for
 portal/errors.py to turn into an error page or a JSON error. Messages are translated here.
+The audit log names the signed-in user as the one who made the block's changes.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import current_app, flash
+from flask import current_app, flash, g
 
+from catalog import audit
 from catalog.errors import CatalogError
+from catalog.models import User
 
 from . import indexing
 from .display import translate
@@ -37,8 +40,9 @@ def saving(*, reindex: bool = False,
     `on_rollback`: also undo what lives outside the database (e.g. uploaded files written).
     """
     try:
-        yield
-        db.session.commit()
+        with audit.acting_as(db.session, _signed_in_user()):
+            yield
+            db.session.commit()
     except BaseException:
         db.session.rollback()
         if on_rollback is not None:
@@ -52,6 +56,17 @@ def saving(*, reindex: bool = False,
             indexing.catalog_changed()
         except Exception:  # noqa: BLE001  (the change is committed; never fail it now)
             current_app.logger.exception("Updating the search index after a change failed")
+
+
+def _signed_in_user() -> User | None:
+    """Who the audit log names for a change made through a page or the API.
+
+    Only a user Flask-Login has already loaded for this request: asking `current_user` here
+    would load it too early (before a Bearer token is checked, which itself saves) and keep
+    the request anonymous.
+    """
+    user = g.get("_login_user")
+    return user if isinstance(user, User) else None
 
 
 def field_by_name(form: Any, path: str) -> Any:

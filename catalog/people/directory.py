@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..errors import ValidationError
 from ..models import Department, DepartmentAlias, User
 from .directory_file import COLUMNS, DirectoryRow, Problems, Source, read_directory
@@ -80,11 +81,18 @@ def import_directory(source: Source, session: Session, *, dry_run: bool = False,
     if problems:
         raise DirectoryError(problems)
     plan = _Plan(rows, accounts, departments)
+    report = DirectoryReport(created=len(plan.creates), updated=len(plan.updates),
+                             unchanged=plan.unchanged, managers_created=plan.managers_created,
+                             dry_run=dry_run)
     if not dry_run:
         plan.write(session, progress)
-    return DirectoryReport(created=len(plan.creates), updated=len(plan.updates),
-                           unchanged=plan.unchanged, managers_created=plan.managers_created,
-                           dry_run=dry_run)
+        # Accounts are written in bulk, past the flush that notes single changes: one entry.
+        audit.record(session, actor=audit.current_actor(session), action="people.imported",
+                     subject="people directory",
+                     details={"created": report.created, "updated": report.updated,
+                              "unchanged": report.unchanged,
+                              "created_as_managers": len(report.managers_created)})
+    return report
 
 
 def _departments(session: Session) -> dict[str, int]:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..errors import CatalogError, ValidationError
 from ..messages import _
 from ..models import AUDIENCES, ROLES, Department, User
@@ -77,7 +78,16 @@ def check_grant(grant: str, where: str) -> None:
 
 def sign_in_from_claims(session: Session, claims: Mapping[str, Any],
                         settings: SsoSettings) -> User:
-    """The account for these verified claims, created or brought up to date."""
+    """The account for these verified claims, created or brought up to date.
+
+    The audit log names single sign-on as who created the account or changed its rights.
+    """
+    with audit.acting_as(session, audit.SINGLE_SIGN_ON):
+        return _sign_in_from_claims(session, claims, settings)
+
+
+def _sign_in_from_claims(session: Session, claims: Mapping[str, Any],
+                         settings: SsoSettings) -> User:
     subject = str(claims.get("sub") or "")
     email = claims_email(claims)
     if not subject or not email:

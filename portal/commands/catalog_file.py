@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from catalog import audit
 from catalog.catalog_file import (
     CatalogFileError,
     dump_yaml,
@@ -32,8 +33,9 @@ def import_command(file: Path, dry_run: bool) -> None:
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not UTF-8 text.") from None
     try:
-        summary = import_catalog(db.session, load_yaml(text),
-                                 current_app.config["CONTENT_LANGUAGE"])
+        with audit.acting_as(db.session, audit.COMMAND_LINE):
+            summary = import_catalog(db.session, load_yaml(text),
+                                     current_app.config["CONTENT_LANGUAGE"])
     except CatalogFileError as error:
         db.session.rollback()
         for path, message in error.problems.items:

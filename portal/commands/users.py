@@ -4,6 +4,7 @@ from contextlib import contextmanager
 import click
 from flask.cli import AppGroup
 
+from catalog import audit
 from catalog.errors import CatalogError
 from catalog.models import AUDIENCES, TOKEN_SCOPES, User
 from catalog.people import accounts, tokens
@@ -108,8 +109,9 @@ def _user(email: str) -> User:
 def _saved() -> Iterator[None]:
     """Commit what the block changed, or roll it back and exit with the domain's message."""
     try:
-        yield
+        with audit.acting_as(db.session, audit.COMMAND_LINE):
+            yield
+            db.session.commit()
     except CatalogError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
-    db.session.commit()
