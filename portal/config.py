@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 20,
     # Largest file a request form accepts, in megabytes.
     "MAX_UPLOAD_MB": 10,
+    # Months after which the answers, texts and files of closed requests are removed by the
+    # worker (send-mail --loop) or `purge`; None: kept.
+    "RETENTION_MONTHS": None,
     # Origins allowed to show the portal's pages in a frame (CSP frame-ancestors), spaces between.
     "FRAME_ANCESTORS": "'self'",
     # Hosts or origins images in owner Markdown may load from, besides the portal itself.

@@ -15,11 +15,12 @@ def init_app(app: Flask) -> None:
     from .database import init_db
     from .mail import send_mail
     from .people import people
+    from .retention import purge_command
     from .rollups import rollups
     from .search import reindex_command
     from .users import users
 
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
                     demo_sign_ins_command, send_mail, reindex_command, people,
-                    rollups, check_command):
+                    rollups, check_command, purge_command):
         app.cli.add_command(command)

@@ -11,6 +11,9 @@ from catalog.mail_delivery import DeliveryReport, RetryPolicy, deliver_due, deli
 
 from ..extensions import db
 from ..mail import compose, smtp_settings
+from .retention import purge_expired_requests
+
+PURGE_EVERY_SECONDS = 3600.0  # how often the worker applies the retention rule
 
 
 def retry_policy() -> RetryPolicy:
@@ -51,12 +54,31 @@ def send_mail(loop: bool, interval: float, batch: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     click.echo(f"Delivering mail via {settings.host}:{settings.port} every {interval:g} s; "
                "stop with Ctrl-C.", err=True)
+    purge_at = [time.monotonic()]  # the first pass purges, then once every hour
+
+    def after_pass(report: DeliveryReport) -> None:
+        _report(report, quiet_if_idle=True)
+        if time.monotonic() >= purge_at[0]:
+            purge_at[0] = time.monotonic() + PURGE_EVERY_SECONDS
+            _purge_in_worker()
+
     with contextlib.suppress(KeyboardInterrupt):
         deliver_forever(db.session, settings, compose, policy=policy, interval=interval,
-                        should_stop=lambda: stopping["now"],
-                        on_pass=lambda report: _report(report, quiet_if_idle=True),
+                        should_stop=lambda: stopping["now"], on_pass=after_pass,
                         sleep=lambda seconds: _sleep_unless_stopped(seconds, stopping))
     click.echo("Stopped.", err=True)
+
+
+def _purge_in_worker() -> None:
+    """The retention rule (PORTAL_RETENTION_MONTHS); a failure is reported, mail goes on."""
+    try:
+        removal = purge_expired_requests()
+    except Exception as error:  # noqa: BLE001 - the next hour tries again
+        click.echo(f"Purging expired requests failed: {error}", err=True)
+        return
+    if removal is not None and removal.requests:
+        click.echo(f"Purged {removal.requests} expired request(s) and {len(removal.files)} "
+                   "file(s).", err=True)
 
 
 def _sleep_unless_stopped(seconds: float, stopping: dict[str, bool]) -> None:
