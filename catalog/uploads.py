@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 CHUNK = 64 * 1024
 MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,50}\Z")
 MAX_FILENAME = 200
+# Requests' files are personal data: readable by the portal's own user only.
+PRIVATE_DIRECTORY, PRIVATE_FILE = 0o700, 0o600
 
 
 @dataclass
@@ -92,13 +94,14 @@ class FileStore:
 
     def save(self, upload: Upload) -> StoredFile:
         """Copy the upload into the folder; FileTooLarge (and nothing kept) beyond the limit."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
         stored_name = secrets.token_hex(16)
         target = self.path_of(stored_name)
         partial = target.with_name(f".{stored_name}.part")
         size = 0
         try:
-            with open(partial, "xb") as out:
+            with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                                   PRIVATE_FILE), "wb") as out:
                 while chunk := upload.stream.read(CHUNK):
                     size += len(chunk)
                     if size > self.max_bytes:

@@ -24,10 +24,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from catalog import audit
     from catalog.commitments import rollups
 
-    from .config import load_config
+    from .config import load_config, prepare_instance
 
     load_config(app, test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    prepare_instance(Path(app.instance_path), app.config["SQLALCHEMY_DATABASE_URI"])
 
     from . import auth, commands, display, errors, i18n, page_cache, security_headers, templating
     from .api import bp as api_bp

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
@@ -140,6 +141,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+# The instance folder, the SQLite file, uploads and the secret key: the portal's user only.
+PRIVATE_DIRECTORY, PRIVATE_FILE = 0o700, 0o600
 
 
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -180,15 +183,28 @@ def database_uri(url: str | None, instance_path: Path) -> str:
     return url
 
 
+def prepare_instance(instance_path: Path, database_uri: str) -> None:
+    """Create the instance folder (0700) and a new SQLite database file (0600) as private;
+    SQLite gives its journal and WAL files the database file's mode."""
+    instance_path.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+    prefix = "sqlite:///"
+    if not database_uri.startswith(prefix) or database_uri == prefix + ":memory:":
+        return
+    path = Path(database_uri[len(prefix):].split("?", 1)[0])
+    # There already, or a missing folder that SQLite will report.
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+
+
 def _instance_secret_key(instance_path: Path) -> str:
     """The installation's own random key, written on first start and kept private."""
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     except FileExistsError:  # another worker wrote it first
         return key_file.read_text().strip()
     with os.fdopen(fd, "w") as handle:

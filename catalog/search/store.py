@@ -31,6 +31,8 @@ T = TypeVar("T")
 CURRENT = "CURRENT"
 REBUILD_LOCK = "REBUILD_LOCK"
 PREFIX = "gen-"
+# The index is built from the catalog only, but lives with the instance's private files.
+PRIVATE_DIRECTORY = 0o700
 
 
 class IndexMissing(Exception):
@@ -97,9 +99,9 @@ def open_current(root: Path) -> FileIndex:
 
 def new_generation(root: Path) -> tuple[Path, FileIndex]:
     """An empty index in a fresh directory, not yet current."""
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
     path = root / f"{PREFIX}{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
-    path.mkdir()
+    path.mkdir(mode=PRIVATE_DIRECTORY)
     return path, storage(path, mmap=True).create_index(build_schema())
 
 
@@ -126,7 +128,7 @@ def publish(root: Path, path: Path) -> None:
 @contextmanager
 def rebuild_lock(root: Path, timeout: float) -> Iterator[None]:
     """Held while a new generation is built, so only one process builds at a time."""
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
     lock = FileLock(str(root / REBUILD_LOCK))
     deadline = time.monotonic() + timeout
     while not lock.acquire(blocking=False):
