@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import NotFound, ValidationError
 from ..messages import _
 from ..models import AUDIENCES, ApiToken, Department, DepartmentRole, User
+from ..revision import bump_catalog_revision
 from .sessions import end_all_sessions
 
 # Checked against when the e-mail is unknown, so a wrong address costs the same time as a
@@ -147,6 +148,8 @@ def update_profile(session: Session, user: User, *, name: str, locale: str | Non
         message = _("Choose a time zone from the list.")
         raise ValidationError(message, {"timezone": message})
     user.name, user.locale, user.timezone = name, locale or None, timezone or None
-    if show_name_when_thanked is not None:
+    if show_name_when_thanked is not None \
+            and show_name_when_thanked != user.show_name_when_thanked:
         user.show_name_when_thanked = show_name_when_thanked
+        bump_catalog_revision(session)  # cached department pages name them, or no longer
     session.flush()

@@ -26,6 +26,7 @@ from .. import audit
 from ..models import (
     ApiToken,
     Attachment,
+    AuditEntry,
     Base,
     Department,
     DepartmentRole,
@@ -39,6 +40,7 @@ from ..models import (
     UserSession,
     utcnow,
 )
+from ..revision import bump_catalog_revision
 from ..uploads import FileStore
 
 # What takes the place of a removed text; neutral, and the same in every language.
@@ -74,7 +76,8 @@ def _iso(value: datetime | None) -> str | None:
 
 def export_person(session: Session, user: User) -> dict[str, Any]:
     """Everything stored about `user`: account, roles, sessions and tokens (no secrets), their
-    requests with answers, comments and files' names, ratings, thanks, follow-ups, mail."""
+    requests with answers, comments and files' names, ratings, thanks, follow-ups, mail, and
+    the audit entries about them or made by them."""
     requests = list(session.scalars(select(ServiceRequest).where(
         ServiceRequest.requester_id == user.id).order_by(ServiceRequest.id)))
     request_ids = [r.id for r in requests]
@@ -126,6 +129,12 @@ def export_person(session: Session, user: User) -> dict[str, Any]:
                  for m in session.scalars(select(OutboxMessage).where(or_(
                      OutboxMessage.recipient_id == user.id,
                      OutboxMessage.to_address == user.email)).order_by(OutboxMessage.id))],
+        "audit_log": [{"at": _iso(e.at), "action": e.action, "subject": e.subject,
+                       "details": e.details, "by_them": e.actor_id == user.id}
+                      for e in session.scalars(select(AuditEntry).where(or_(
+                          AuditEntry.actor_id == user.id,
+                          AuditEntry.subject == audit.user_subject(user))).order_by(
+                          AuditEntry.id))],
     }
 
 
@@ -247,6 +256,7 @@ def forget_person(session: Session, user: User, *, actor: User | str = audit.COM
         FollowUp.answered_by_id == user.id, FollowUp.answer.is_not(None)).values(
         answer=PLACEHOLDER))
     _scrub_mentions(session, needles)
+    bump_catalog_revision(session)  # no cached page goes on showing the name
     session.expire_all()
     audit.record(session, actor=actor, action="user.forgotten",
                  subject=audit.user_subject(user), details={"requests": report.requests})
@@ -314,5 +324,7 @@ def purge_expired(session: Session, months: int, now: datetime | None = None,
         ServiceRequest.purged_at.is_(None)).order_by(ServiceRequest.id).limit(batch)))
     report = Removal(requests=len(request_ids),
                      files=_purge_requests(session, request_ids, now))
+    if request_ids:
+        bump_catalog_revision(session)  # thanks on cached pages lose their texts
     session.expire_all()
     return report

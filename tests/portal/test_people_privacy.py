@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import JSON, String, Text, cast, func, select
 
-from catalog import adherence, feedback
+from catalog import adherence, audit, feedback
 from catalog.models import ApiToken, AuditEntry, Base, ServiceRequest, User, UserSession
 from catalog.people import sessions, tokens
 from catalog.recognition import send_thanks
@@ -68,6 +68,9 @@ def _other_request(session, laptop, person, store, start):
 
 def test_export_writes_everything_stored_about_a_person(runner, session, history, employee,
                                                         tmp_path):
+    audit.record(session, actor=audit.COMMAND_LINE, action="user.deactivated",
+                 subject=audit.user_subject(employee))
+    session.commit()
     result = runner.invoke(args=["people", "export", "emma@example.com"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -82,6 +85,7 @@ def test_export_writes_everything_stored_about_a_person(runner, session, history
     assert request["thanks"]["message"] == "Thanks from Emma Employee"
     assert [t["name"] for t in data["tokens"]] == [SECRET_TOKEN_NAME]
     assert len(data["sessions"]) == 1
+    assert "user.deactivated" in [entry["action"] for entry in data["audit_log"]]
     secrets = [employee.password_hash,
                *session.scalars(select(ApiToken.token_hash)),
                *session.scalars(select(UserSession.key_hash))]

@@ -65,6 +65,12 @@ def test_names_show_only_when_both_people_consented(client, auth, session, resol
     auth.logout()
     page = client.get("/departments/it").get_data(as_text=True)
     assert "Emma Employee" in page and "to Adam Agent" in page
+    # Withdrawing the consent takes effect at once, also on the cached page.
+    auth.login(agent)
+    client.post("/profile", data={"name": "Adam Agent", "locale": "", "timezone": ""})
+    auth.logout()
+    page = client.get("/departments/it").get_data(as_text=True)
+    assert "Adam Agent" not in page and "to a member of the team" in page
 
 
 def test_a_confidential_department_shows_no_thanks_in_public(client, auth, session,
