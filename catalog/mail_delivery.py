@@ -8,6 +8,7 @@ base, 2 x base, 4 x base ... (capped) and given up after `max_attempts`.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import smtplib
 import socket
@@ -19,11 +20,13 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from .models import OutboxMessage, utcnow
 
 Compose = Callable[[OutboxMessage], tuple[str, str]]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,10 @@ class PermanentFailure(Exception):
     """The server refused the message for good (5xx); retrying will not help."""
 
 
-def claim(session: Session, now: datetime, policy: RetryPolicy, batch: int) -> list[OutboxMessage]:
-    """Lease up to `batch` due messages to this worker and commit the lease."""
-    token = secrets.token_hex(16)
+def claim(session: Session, now: datetime, policy: RetryPolicy, batch: int,
+          token: str | None = None) -> list[OutboxMessage]:
+    """Lease up to `batch` due messages to this worker (under `token`) and commit the lease."""
+    token = token or secrets.token_hex(16)
     due = (
         select(OutboxMessage.id)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
@@ -153,10 +157,13 @@ def _failed(message: OutboxMessage, error: str, now: datetime, policy: RetryPoli
 
 def deliver_due(session: Session, settings: SmtpSettings, compose: Compose, *,
                 policy: RetryPolicy = RetryPolicy(), batch: int = 50,
-                now: Callable[[], datetime] = utcnow) -> DeliveryReport:
-    """One pass: send what is due now; a server that cannot be reached fails the whole batch."""
+                now: Callable[[], datetime] = utcnow, lease: str | None = None
+                ) -> DeliveryReport:
+    """One pass: send what is due now; a server that cannot be reached fails the whole batch.
+
+    `lease`: the token the pass claims its messages under (a fresh one if not given)."""
     report = DeliveryReport()
-    messages = claim(session, now(), policy, batch)
+    messages = claim(session, now(), policy, batch, lease)
     if not messages:
         return report
     smtp: smtplib.SMTP | None = None
@@ -210,14 +217,43 @@ def _reconnect(smtp: smtplib.SMTP, settings: SmtpSettings) -> smtplib.SMTP | Non
         return None  # the rest keep their lease and are taken again when it ends
 
 
+def release(session: Session, leases: set[str]) -> None:
+    """Give back the messages still pending under these leases, due again now."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.lease_token.in_(leases), OutboxMessage.status == "pending")
+        .values(lease_token=None, lease_until=None),
+        execution_options={"synchronize_session": False},
+    )
+    session.commit()
+
+
 def deliver_forever(session: Session, settings: SmtpSettings, compose: Compose, *,
                     policy: RetryPolicy = RetryPolicy(), interval: float = 30.0,
                     should_stop: Callable[[], bool] = lambda: False,
                     on_pass: Callable[[DeliveryReport], None] = lambda report: None,
                     sleep: Callable[[float], None] = time.sleep) -> None:
-    """Deliver, wait `interval` seconds (less while more is due), repeat until told to stop."""
+    """Deliver, wait `interval` seconds (less while more is due), repeat until told to stop.
+
+    The database going away (a restart, a failover) does not end the loop: the pass is
+    abandoned, and once the database answers again the messages it had claimed are given
+    back at once instead of waiting for their lease to run out. (A message sent just before
+    the connection dropped, whose outcome was not stored, is sent again: at least once.)
+    """
+    interrupted: set[str] = set()
     while not should_stop():
-        report = deliver_due(session, settings, compose, policy=policy)
+        lease = secrets.token_hex(16)
+        try:
+            if interrupted:
+                release(session, interrupted)
+                interrupted.clear()
+            report = deliver_due(session, settings, compose, policy=policy, lease=lease)
+        except (OperationalError, InterfaceError) as error:
+            interrupted.add(lease)
+            log.warning("the database is unavailable; mail waits for it: %s", error)
+            session.close()
+            sleep(interval)
+            continue
         on_pass(report)
         session.close()
         if not report.sent or report.retrying or report.given_up:
