@@ -52,8 +52,8 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
     return False  # admin-only actions: ADMIN_ONLY_ACTIONS and anything not listed above
 
 
-# Only admins: create departments, rename them, name their owners and agents.
-ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people")
+# Only admins: create departments, rename them, name their owners and agents, read the audit log.
+ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log")
 
 
 def managed_departments(session: Session, user: User | None) -> list[Department]:

@@ -33,4 +33,10 @@ bp.add_app_template_global(reviews.is_overdue, "review_overdue")
 bp.add_app_template_test(reviews.is_overdue, "review_overdue")
 bp.add_app_template_filter(format_date, "format_date")
 
-from . import admin_views, department_views, history_views, offering_views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    admin_views,
+    audit_views,
+    department_views,
+    history_views,
+    offering_views,
+)

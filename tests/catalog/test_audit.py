@@ -225,7 +225,7 @@ def test_the_log_pages_newest_first_and_filters(session, people):
     session.commit()
 
     def subjects(page=1, per_page=50, **wanted) -> list[str]:
-        found = audit_page(session, AuditFilter(**wanted), page, per_page)
+        found = audit_page(session, AuditFilter(**wanted), page, per_page).page
         return [f"{e.action} {e.subject}" for e in found.items]
 
     assert subjects() == ["department.renamed hr", "role.granted it", "department.created it"]
@@ -238,3 +238,4 @@ def test_the_log_pages_newest_first_and_filters(session, people):
     assert subjects(since=date(2026, 2, 1), until=date(2026, 2, 28)) == [
         "department.renamed hr", "role.granted it"]
     assert subjects(until=date(2026, 1, 31)) == ["department.created it"]
+    assert audit_page(session, AuditFilter(), 1).emails == {admin.id: "admin@example.com"}

@@ -102,6 +102,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/manage/departments/<dept>/settings/history/<int:number>/restore"): Case(
         DEPT + "/settings/history/1/restore", OWNERS, 302,
         form=lambda s, who: {"loaded": _loaded_settings(s)}),
+    ("GET", "/manage/audit"): Case("/manage/audit", ADMINS),
     ("GET", "/manage/departments/<dept>/people"): Case(DEPT + "/people", ADMINS),
     ("POST", "/manage/departments/<dept>/people"): Case(DEPT + "/people", ADMINS, 302,
                                                         form=people_body),
