@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -12,6 +15,9 @@ from catalog.errors import CatalogError
 
 from .changes import error_json
 from .extensions import db
+
+# Seconds a client is asked to wait when the database is unavailable (a restart takes a few).
+DATABASE_RETRY_AFTER = 5
 
 
 def wants_json() -> bool:
@@ -63,7 +69,29 @@ def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
     return render_template("errors/error.html", error=error_500, status=500), 500
 
 
+def handle_database_unavailable(error: DBAPIError) -> tuple[Response | str, int]:
+    """The database is restarting or unreachable: 503 with Retry-After, not a 500."""
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    current_app.logger.warning("The database is unavailable on %s %s: %s", request.method,
+                               request.path, error)
+    message = _("The portal cannot reach its database just now. Please try again in a moment.")
+    if wants_json():
+        response, status = json_error(503, "database_unavailable", message)
+    else:
+        try:
+            response = Response(render_template("errors/error.html", error=error, status=503,
+                                                message=message), mimetype="text/html")
+        except SQLAlchemyError:  # the page itself needed the database (the signed-in user)
+            response = Response(message, mimetype="text/plain")
+        status = 503
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response, status
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CatalogError, handle_catalog_error)
