@@ -95,6 +95,7 @@ def export_person_command(email: str, output: Path | None) -> None:
         click.echo(text)
         return
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file was there before
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text + "\n")
     click.echo(f"Wrote what is stored about {email} to {output}.", err=True)
