@@ -6,12 +6,17 @@ from __future__ import annotations
 import html
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import yaml
 from sqlalchemy import select
 
 from catalog import audit
 from catalog.models import AuditEntry
+from catalog.submission import submit_request
+from catalog.uploads import FileStore
+from catalog.workflow import change_status
+from tests import factories
 from tests.catalog.test_catalog_file import GOOD
 from tests.portal.test_german import GERMAN
 from tests.portal.test_render_queries import statements_while_rendering
@@ -100,6 +105,29 @@ def test_users_create_admin_and_imports_are_recorded_for_the_command_line(runner
     assert {a for a, _s, _w in recorded} >= {"role.granted", "user.created"}
     assert runner.invoke(args=["users", "deactivate", "root@example.com"]).exit_code == 0
     assert actions(session)[-1][0] == "user.deactivated"
+    people_file = tmp_path / "people.csv"
+    people_file.write_text("email,name,audience,department,manager_email\n"
+                           "new@example.com,New Person,,it,\n")
+    assert runner.invoke(args=["people", "import", str(people_file)]).exit_code == 0
+    assert actions(session)[-1] == ("people.imported", "people directory", "command line")
+
+
+def test_a_changed_rating_on_the_request_page_keeps_the_old_score(
+        app, client, auth, session, it_dept, employee, agent, make_user):
+    offering = factories.make_offering(session, it_dept, slug="help", title="Get help", form=[])
+    item = submit_request(session, offering, employee, priority="normal", values={},
+                          store=FileStore(Path(app.instance_path) / "uploads", 1024))
+    change_status(session, item, agent, "resolved", "Done")
+    session.commit()
+    auth.login(employee)
+    for rating in ("2", "4"):
+        response = client.post(f"/requests/{item.ref}/feedback", data={"rating": rating})
+        assert response.status_code == 303
+    assert actions(session)[-1] == ("rating.changed", item.ref, employee.id)
+    auth.login(make_user(email="root@example.com", is_admin=True))
+    shown = rows(client.get("/manage/audit?action=rating.changed").get_data(as_text=True))
+    assert len(shown) == 1 and shown[0].endswith(
+        f"| emma@example.com | Rating changed | {item.ref} | 2 → 4")
 
 
 def test_the_log_is_newest_first_paginated_and_filtered(app, client, auth, session, people):
