@@ -90,6 +90,9 @@ def test_a_confidential_department_shows_no_thanks_in_public(client, auth, sessi
         assert "Thanks for the discreet help" not in page
         assert "Emma Employee" not in page and "Adam Agent" not in page
         assert "confidential" in page
+        api = client.get("/api/v1/departments/it").get_data(as_text=True)
+        assert "Emma" not in api and "discreet" not in api
+        assert client.get(f"/api/v1/requests/{resolved.ref}").status_code in (401, 403, 404)
     # The requester still sees their own thanks on the request, without the public box.
     auth.login(employee)
     page = client.get(f"/requests/{resolved.ref}").get_data(as_text=True)
