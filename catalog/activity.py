@@ -10,13 +10,16 @@ time (a request that becomes overdue) are bounded by the page cache's timeout.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .models import CatalogState, Feedback, FollowUp, RequestEvent, Thanks
 
-# Built once: this runs on every cached page view, and building it costs more than running it.
-_MARK = select(
+# The mark's parts, as columns another statement can select too (a signed-in page view reads
+# them with the session's viewer, see catalog.people.sessions.viewer_for_session).
+MARK_COLUMNS = (
     select(CatalogState.revision).scalar_subquery(),
     select(func.max(RequestEvent.id)).scalar_subquery(),
     select(func.max(Feedback.updated_at)).scalar_subquery(),
@@ -24,9 +27,15 @@ _MARK = select(
     select(func.max(FollowUp.id)).scalar_subquery(),
     select(func.max(FollowUp.answered_at)).scalar_subquery(),
 )
+# Built once: this runs on every cached page view, and building it costs more than running it.
+_MARK = select(*MARK_COLUMNS)
+
+
+def format_mark(values: Sequence[object]) -> str:
+    """The mark of the `MARK_COLUMNS` values of one row."""
+    return ":".join("" if value is None else str(value) for value in values).replace(" ", "T")
 
 
 def activity_mark(session: Session) -> str:
     """A short text that changes whenever a catalog page could show something new."""
-    row = session.execute(_MARK).one()
-    return ":".join("" if value is None else str(value) for value in row).replace(" ", "T")
+    return format_mark(session.connection().execute(_MARK).one())

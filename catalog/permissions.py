@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -71,4 +72,9 @@ def may_manage(user: User | None) -> bool:
     """True if the user owns or works for a department, or is an admin (the "Manage" link)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_admin or any(role.role in ("owner", "agent") for role in user.roles)
+    return manages(user.is_admin, (role.role for role in user.roles))
+
+
+def manages(is_admin: bool, roles: Iterable[str]) -> bool:
+    """`may_manage` of an active account with these rights, from their values alone."""
+    return is_admin or any(role in ("owner", "agent") for role in roles)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import support
 from flask import Flask, current_app, request, session
+from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from .extensions import babel
 
@@ -15,10 +20,17 @@ def select_locale() -> str | None:
     if chosen in languages:
         session["lang"] = chosen
         return chosen
+    signed_in = current_user and current_user.is_authenticated
+    return choose_locale(current_user.locale if signed_in else None)
+
+
+def choose_locale(profile_locale: str | None) -> str:
+    """The language picked earlier in this session, else the profile's, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
     if session.get("lang") in languages:
         return session["lang"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if profile_locale in languages:
+        return profile_locale
     return request.accept_languages.best_match(languages) or "en"
 
 
@@ -28,5 +40,33 @@ def select_timezone() -> str:
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
+class _WTFormsMessages:
+    """WTForms' own messages ("Not a valid integer value.") in the page's language.
+
+    Flask-WTF reads them from disk once per request that builds a form (about a tenth of a
+    search page's time); the catalogs do not change while the process runs, so each language's
+    is read once. Flask-WTF looks for them on the request first (`wtforms_translations`).
+    """
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+@cache
+def _wtforms_catalog(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
+def _share_wtforms_messages() -> None:
+    request.wtforms_translations = _WTFORMS_MESSAGES
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.before_request(_share_wtforms_messages)

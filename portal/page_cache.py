@@ -11,7 +11,7 @@ figures that change only with time (a request becoming overdue).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from functools import wraps
 from typing import Any
@@ -22,26 +22,47 @@ from flask_caching import Cache
 from flask_login import current_user
 
 from catalog.activity import activity_mark
-from catalog.permissions import may_manage
+from catalog.permissions import manages, may_manage
 
+from .auth.identity import session_viewer
 from .extensions import db
+from .i18n import choose_locale
 
 cache = Cache()
 PERSONAL_NAV = "<!--personal-nav-->"
 
 
-def viewer() -> str:
+def variant(audience: str, is_admin: bool, roles: Iterable[tuple[str, int]],
+            timezone: str | None) -> str:
     """Who is looking, as far as a catalog page can differ for them."""
-    if not current_user.is_authenticated:
-        return "anonymous"
-    roles = ",".join(sorted(f"{r.role}:{r.department_id}" for r in current_user.roles))
-    return (f"{current_user.audience}:{int(current_user.is_admin)}:{roles}:"
-            f"{current_user.timezone or ''}")
+    rights = ",".join(sorted(f"{role}:{department_id}" for role, department_id in roles))
+    return f"{audience}:{int(is_admin)}:{rights}:{timezone or ''}"
 
 
 def page_key() -> str:
-    return (f"page:{activity_mark(db.session)}:{get_locale()}:{viewer()}:"
-            f"{request.full_path}")
+    """The cache key of this request's page; also notes what its header needs (`g.nav_key`).
+
+    A request signed in by its session cookie is judged from one statement (the session's
+    viewer with the activity mark) without loading the account; others load it as usual.
+    """
+    found = session_viewer()
+    if found is not None:
+        person, mark = found
+        locale = choose_locale(person.locale)
+        who = variant(person.audience, person.is_admin, person.roles, person.timezone)
+        g.nav_key = nav_key(person.id, person.name,
+                            manages(person.is_admin, (role for role, _ in person.roles)), locale)
+    else:
+        mark, locale = activity_mark(db.session), str(get_locale())
+        if current_user.is_authenticated:
+            who = variant(current_user.audience, current_user.is_admin,
+                          ((r.role, r.department_id) for r in current_user.roles),
+                          current_user.timezone)
+            g.nav_key = nav_key(current_user.id, current_user.name, may_manage(current_user),
+                                locale)
+        else:
+            who = "anonymous"
+    return f"page:{mark}:{locale}:{who}:{request.full_path}"
 
 
 def not_cacheable() -> bool:
@@ -77,13 +98,20 @@ _NAVS: OrderedDict[tuple[object, ...], str] = OrderedDict()
 NAVS_KEPT = 5000
 
 
+def nav_key(user_id: int, name: str, manages_any: bool, locale: str) -> tuple[object, ...] | None:
+    """What a signed-in person's header shows: name, "Manage" link, the session's CSRF token,
+    language (None before the session has a CSRF token: then it is rendered each time)."""
+    if "csrf_token" not in session:
+        return None
+    return (user_id, name, manages_any, session["csrf_token"], locale)
+
+
 def personal_nav() -> str:
     """The header's personal part for this request; a signed-in person's is reused while
-    nothing it shows changes (name, "Manage" link, the session's CSRF token, language)."""
-    if not current_user.is_authenticated or "csrf_token" not in session:
+    nothing it shows changes."""
+    key = g.get("nav_key")
+    if key is None:
         return render_template("_personal_nav.html")
-    key = (current_user.id, current_user.name, may_manage(current_user),
-           session["csrf_token"], str(get_locale()))
     nav = _NAVS.get(key)
     if nav is not None:
         with suppress(KeyError):  # another thread may have just let it go

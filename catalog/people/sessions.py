@@ -7,12 +7,14 @@ a row ends the session and the remember-me cookie that points at it, wherever th
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import User, UserSession, utcnow
+from ..activity import MARK_COLUMNS, format_mark
+from ..models import DepartmentRole, User, UserSession, utcnow
 from ..models.users import sha256
 
 
@@ -48,6 +50,47 @@ def user_for_session(session: Session, user_id: int, key: str,
     if user is not None:
         user.session_key = key
     return user
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who a session belongs to, as far as a cached catalog page and its header differ for
+    them: read without loading the account (see `viewer_for_session`)."""
+
+    id: int
+    name: str
+    audience: str
+    is_admin: bool
+    locale: str | None
+    timezone: str | None
+    roles: tuple[tuple[str, int], ...]  # (role, department id)
+
+
+# The same conditions as _USER_FOR_SESSION, with the activity mark in the same statement.
+_VIEWER_FOR_SESSION = (
+    select(User.id, User.name, User.audience, User.is_admin, User.locale, User.timezone,
+           DepartmentRole.role, DepartmentRole.department_id, *MARK_COLUMNS)
+    .join(UserSession, UserSession.user_id == User.id)
+    .outerjoin(DepartmentRole, DepartmentRole.user_id == User.id)
+    .where(UserSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id"),
+           User.active.is_(True), UserSession.expires_at > bindparam("now"))
+)
+
+
+def viewer_for_session(session: Session, user_id: int, key: str, now: datetime | None = None
+                       ) -> tuple[Viewer, str] | None:
+    """The viewer of an unexpired session of an active user, with the catalog's activity mark
+    (`catalog.activity`), in one statement and without building the account's objects: what a
+    signed-in view of a cached page needs. None if the session has ended."""
+    rows = session.connection().execute(_VIEWER_FOR_SESSION, {
+        "key_hash": sha256(key), "user_id": user_id, "now": now or utcnow()}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    roles = tuple(sorted((row[6], row[7]) for row in rows if row[6] is not None))
+    viewer = Viewer(id=first[0], name=first[1], audience=first[2], is_admin=bool(first[3]),
+                    locale=first[4], timezone=first[5], roles=roles)
+    return viewer, format_mark(first[8:])
 
 
 def end_session(session: Session, key: str | None) -> None:

@@ -126,3 +126,12 @@ def test_accounts_from_single_sign_on_have_no_password_form(client, auth, make_u
     page = client.get("/profile").get_data(as_text=True)
     assert "Change password" not in page
     assert "Your company account sets this again at each sign-in." in page
+
+
+def test_form_messages_follow_the_page_language(signed_in, session, emma):
+    """WTForms' own messages are translated too, in each request's language."""
+    data = {"name": "Emma", "locale": "", "timezone": "Mars/Olympus_Mons"}
+    german = signed_in.post("/profile?lang=de", data=data).get_data(as_text=True)
+    assert "Keine gültige Auswahl" in german
+    english = signed_in.post("/profile?lang=en", data=data).get_data(as_text=True)
+    assert "Not a valid choice" in english and "Keine gültige" not in english
