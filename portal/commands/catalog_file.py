@@ -69,8 +69,9 @@ def export_command(file: Path | None) -> None:
 def demo_data() -> None:
     """Load the demo catalog and demo users (safe to run again)."""
     click.echo("Loading the demo catalog and users ...", err=True)
-    summary = load_demo_data(db.session, current_app.config["CONTENT_LANGUAGE"])
-    db.session.commit()
+    with audit.acting_as(db.session, audit.COMMAND_LINE):
+        summary = load_demo_data(db.session, current_app.config["CONTENT_LANGUAGE"])
+        db.session.commit()
     catalog_changed()
     click.echo(f"Demo data loaded: {summary}.", err=True)
 
