@@ -242,7 +242,7 @@ def forget_person(session: Session, user: User, *, actor: User | str = audit.COM
     session.flush()
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
-    session.execute(delete(DepartmentRole).where(DepartmentRole.user_id == user.id))
+    roles = session.execute(delete(DepartmentRole).where(DepartmentRole.user_id == user.id))
     session.execute(delete(OutboxMessage).where(or_(OutboxMessage.recipient_id == user.id,
                                                     OutboxMessage.to_address == email)))
     session.execute(update(Department).where(Department.contact_email == email).values(
@@ -259,7 +259,8 @@ def forget_person(session: Session, user: User, *, actor: User | str = audit.COM
     bump_catalog_revision(session)  # no cached page goes on showing the name
     session.expire_all()
     audit.record(session, actor=actor, action="user.forgotten",
-                 subject=audit.user_subject(user), details={"requests": report.requests})
+                 subject=audit.user_subject(user),
+                 details={"requests": report.requests, "roles_removed": roles.rowcount})
     session.flush()
     return report
 
