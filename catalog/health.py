@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,7 +46,8 @@ def database_answers(session: Session, timeout_ms: int) -> bool:
         log.warning("health: the database does not answer: %s", error)
         return False
     finally:
-        session.rollback()
+        with suppress(SQLAlchemyError):  # a connection dropped meanwhile cannot roll back
+            session.rollback()
 
 
 def mail_backlog(session: Session, now: datetime) -> MailBacklog:

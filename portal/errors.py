@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
@@ -75,21 +76,39 @@ def handle_database_unavailable(error: DBAPIError) -> tuple[Response | str, int]
         db.session.rollback()
     current_app.logger.warning("The database is unavailable on %s %s: %s", request.method,
                                request.path, error)
-    message = _("The portal cannot reach its database just now. Please try again in a moment.")
-    if wants_json():
-        response, status = json_error(503, "database_unavailable", message)
-    else:
-        try:
-            response = Response(render_template("errors/error.html", error=error, status=503,
-                                                message=message), mimetype="text/html")
-        except SQLAlchemyError:  # the page itself needed the database (the signed-in user)
-            response = Response(message, mimetype="text/plain")
-        status = 503
+    # The browser's language: the signed-in user's choice would need the database.
+    language = request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+    with force_locale(language):
+        message = _("The portal cannot reach its database just now. Please try again in a "
+                    "moment.")
+        if wants_json():
+            response, status = json_error(503, "database_unavailable", message)
+        else:
+            try:
+                response = Response(render_template("errors/error.html", error=error,
+                                                    status=503, message=message),
+                                    mimetype="text/html")
+            except SQLAlchemyError:  # the page needed the database (e.g. the signed-in user)
+                response = Response(message, mimetype="text/plain")
+            status = 503
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response, status
 
 
+def end_session_quietly(_error: BaseException | None) -> None:
+    """Close the request's database session; a connection the database dropped meanwhile
+    must not turn the answer already made into a 500. (Registered after Flask-SQLAlchemy's
+    own teardown, so it runs first.)"""
+    for _attempt in range(2):  # a failed rollback invalidates the connection; then it closes
+        try:
+            db.session.remove()
+            return
+        except SQLAlchemyError as error:
+            current_app.logger.warning("Closing the database session failed: %s", error)
+
+
 def init_app(app: Flask) -> None:
+    app.teardown_appcontext(end_session_quietly)
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(InterfaceError, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)

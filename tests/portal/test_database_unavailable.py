@@ -37,3 +37,32 @@ def test_in_german_too(cut_off):
 
     assert response.status_code == 503
     assert "Datenbank" in response.get_data(as_text=True)
+
+
+def test_a_signed_in_visitor_gets_the_503_too(cut_off):
+    with cut_off.session_transaction() as http_session:
+        http_session["_user_id"] = "1:some-session-key"   # loading the user needs the database
+
+    response = cut_off.get("/departments/", headers={"Accept-Language": "de"})
+
+    assert response.status_code == 503
+    assert "Datenbank" in response.get_data(as_text=True)
+
+
+def test_a_connection_dropped_after_the_page_was_made_still_delivers_it(app, client, engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("terminates the request's PostgreSQL connection")
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    @app.after_request
+    def database_restarts_now(response):
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with engine.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return response
+
+    response = client.get("/departments/")
+
+    assert response.status_code == 200
