@@ -115,8 +115,9 @@ def forget_person_command(email: str, yes: bool) -> None:
         click.confirm(f"Remove the name, e-mail, answers and files of {email} for good?",
                       abort=True, err=True)
     try:
-        removal = forget_person(db.session, user, actor=audit.COMMAND_LINE)
-        db.session.commit()
+        with audit.acting_as(db.session, audit.COMMAND_LINE):  # also the deactivation
+            removal = forget_person(db.session, user, actor=audit.COMMAND_LINE)
+            db.session.commit()
     except BaseException:
         db.session.rollback()
         raise

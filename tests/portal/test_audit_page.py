@@ -12,7 +12,7 @@ import yaml
 from sqlalchemy import select
 
 from catalog import audit
-from catalog.models import AuditEntry
+from catalog.models import AuditEntry, User
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import change_status
@@ -110,6 +110,12 @@ def test_users_create_admin_and_imports_are_recorded_for_the_command_line(runner
                            "new@example.com,New Person,,it,\n")
     assert runner.invoke(args=["people", "import", str(people_file)]).exit_code == 0
     assert actions(session)[-1] == ("people.imported", "people directory", "command line")
+    newcomer = f"user:{session.scalar(select(User.id).where(User.email == 'new@example.com'))}"
+    session.rollback()
+    result = runner.invoke(args=["people", "forget", "new@example.com", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert sorted(actions(session)[-2:]) == [("user.deactivated", newcomer, "command line"),
+                                             ("user.forgotten", newcomer, "command line")]
 
 
 def test_a_changed_rating_on_the_request_page_keeps_the_old_score(
