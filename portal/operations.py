@@ -41,7 +41,6 @@ def health_report() -> tuple[dict[str, Any], int]:
     root = Path(current_app.instance_path) / "search-index"
     index = health.index_status(root, db.session)
     backlog = health.mail_backlog(db.session, utcnow())
-    db.session.rollback()
     mail_stuck = (backlog.oldest_pending_seconds or 0) > float(
         current_app.config["MAIL_RETRY_MAX_SECONDS"])
     status = "ok" if index in SEARCH_HEALTHY and not mail_stuck else "degraded"
