@@ -176,7 +176,7 @@ def deliver_due(session: Session, settings: SmtpSettings, compose: Compose, *,
         session.commit()
         return report
     try:
-        for message in messages:
+        for position, message in enumerate(messages):
             try:
                 email = build_email(message, settings, compose)
             except Exception as error:  # one message that cannot be written must not stop all
@@ -192,7 +192,11 @@ def deliver_due(session: Session, settings: SmtpSettings, compose: Compose, *,
                 _failed(message, str(error) or type(error).__name__, now(), policy, False, report)
                 if isinstance(error, (smtplib.SMTPServerDisconnected, socket.timeout)):
                     smtp = _reconnect(smtp, settings)
-                    if smtp is None:
+                    if smtp is None:  # the rest wait for their retry, not for the lease
+                        for rest in messages[position + 1:]:
+                            _failed(rest, f"cannot reach {settings.host}:{settings.port}",
+                                    now(), policy, False, report)
+                        session.commit()
                         break
             else:
                 message.status, message.sent_at = "sent", now()

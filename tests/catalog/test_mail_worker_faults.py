@@ -1,5 +1,6 @@
-"""The mail worker outlives its database going away (a restart, a failover): it waits, then
-delivers, and messages of a pass that the database dropped are taken again at once."""
+"""The mail worker outlives its database or SMTP server going away (a restart, a failover): it
+waits, then delivers; messages of an interrupted pass are due again at once or after their retry
+delay, not held until their lease runs out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from catalog.mail_delivery import RetryPolicy, SmtpSettings, deliver_forever
+from catalog.mail_delivery import RetryPolicy, SmtpSettings, deliver_due, deliver_forever
 from catalog.models import Base, OutboxMessage
 from catalog.outbox import enqueue
 
@@ -82,3 +83,26 @@ def test_messages_of_a_dropped_pass_are_taken_again_without_waiting_for_the_leas
     assert session.scalars(select(OutboxMessage.status)).all() == ["sent"]
     # Sent before the connection dropped and again after (its outcome was lost): at least once.
     assert [m["Subject"] for m in smtp_server.messages] == ["[IT-2026-00003] received"] * 2
+
+
+def test_smtp_going_away_in_a_pass_leaves_the_rest_due_for_a_retry(session, smtp_server):
+    for number in (4, 5, 6):
+        add_message(session, f"IT-2026-0000{number}")
+    smtp_server.start()
+    composed = []
+
+    def compose_while_smtp_stops(message: OutboxMessage) -> tuple[str, str]:
+        composed.append(message.id)
+        if len(composed) == 2:   # the server goes away after the first message
+            smtp_server.stop()
+        return compose(message)
+
+    report = deliver_due(session, settings_for(smtp_server), compose_while_smtp_stops,
+                         policy=POLICY)
+
+    assert (report.sent, report.retrying) == (1, 2)
+    session.expire_all()
+    rows = session.execute(select(OutboxMessage.status, OutboxMessage.lease_token,
+                                  OutboxMessage.attempts).order_by(OutboxMessage.id)).all()
+    # Not held under a lease for an hour: due again after the retry delay (0 s here).
+    assert rows == [("sent", None, 1), ("pending", None, 1), ("pending", None, 1)]
