@@ -8,13 +8,15 @@ from typing import Any
 
 from flask import Flask
 
+from . import base_url
+
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "catalog" / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, commands. Nothing else."""
-    app = Flask(
+    app = base_url.Portal(
         __name__,
         instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
@@ -51,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    base_url.init_app(app)  # first: a refused host reaches nothing else
     templating.init_app(app)
     display.init_app(app)
     page_cache.init_app(app)

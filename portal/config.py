@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Config, Flask
 
+from .base_url import trusted_hosts
+
 DEFAULTS: dict[str, Any] = {
     # Every setting the portal reads, with its default (docs/settings.md lists them all).
     # `instance/config.py` sets them by these names, the environment as PORTAL_<NAME>.
@@ -26,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     # Pages
     # The portal's public address: every absolute link and the sign-in redirect URI.
     "BASE_URL": "http://127.0.0.1:5000",
+    # Host names answered besides the base URL's (comma-separated); None: localhost, 127.0.0.1.
+    "TRUSTED_HOSTS": None,
     # True: even reading the catalog needs a sign-in.
     "REQUIRE_LOGIN_TO_BROWSE": False,
     # Language of catalog entries that do not say theirs.
@@ -174,6 +178,7 @@ def _derive_sign_in_settings(config: Config) -> None:
 
 
 def database_uri(url: str | None, instance_path: Path) -> str:
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     """A SQLAlchemy URL: plain postgresql:// URLs get the installed psycopg 3 driver."""
     if not url:
         return f"sqlite:///{instance_path / 'portal.sqlite3'}"

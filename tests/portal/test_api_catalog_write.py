@@ -48,7 +48,7 @@ def test_put_creates_an_offering_201_with_etag_and_location(client, session, tok
                                                                        title="Printer"),
                           headers=bearer(token))
     assert response.status_code == 201
-    assert response.headers["Location"] == "http://localhost/departments/it/printer"
+    assert response.headers["Location"] == "http://127.0.0.1:5000/departments/it/printer"
     created = load(session, "printer")
     assert response.headers["ETag"] == f'"{created.id}-{created.version}"'
     assert response.get_json()["id"] == created.id
@@ -92,7 +92,7 @@ def test_if_match_on_a_missing_offering_is_412(client, session, token, it):
 def test_a_changed_slug_renames_and_the_old_address_answers_301(client, session, token, vpn):
     response = client.put(URL, json=body(slug="remote-access"), headers=bearer(token))
     assert response.status_code == 200
-    assert response.get_json()["url"] == "http://localhost/departments/it/remote-access"
+    assert response.get_json()["url"] == "http://127.0.0.1:5000/departments/it/remote-access"
     old = client.get("/departments/it/vpn")
     assert old.status_code == 301 and old.headers["Location"].endswith("/it/remote-access")
 

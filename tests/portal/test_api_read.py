@@ -18,7 +18,7 @@ def catalog(make_department, make_offering):
 def test_departments_list(client, catalog):
     body = client.get("/api/v1/departments").get_json()
     assert body == [{"slug": "it", "name": "IT Services", "offerings": 1,
-                     "url": "http://localhost/departments/it"}]
+                     "url": "http://127.0.0.1:5000/departments/it"}]
 
 
 def test_department_detail_has_offerings_and_commitments(client, catalog):

@@ -20,7 +20,7 @@ def test_search_json(client, catalog):
     assert body["total"] == 2 and body["page"] == 1 and len(body["results"]) == 1
     first = body["results"][0]
     assert set(first) >= {"department", "offering", "title", "summary", "url", "score"}
-    assert first["url"] == f"http://localhost/departments/{first['department']}/" \
+    assert first["url"] == f"http://127.0.0.1:5000/departments/{first['department']}/" \
                            f"{first['offering']}"
     assert body["facets"] == {"department": {"hr": 1, "finance": 1},
                               "audience": {"employee": 2, "temporary": 2, "contractor": 2,
@@ -47,7 +47,7 @@ def test_search_json_says_what_the_caller_may_request(client, auth, catalog, mak
 def test_suggest_titles_while_typing(client, catalog):
     body = client.get("/api/v1/suggest?q=Urla").get_json()
     assert body == [{"title": "Antrag auf Urlaub",
-                     "url": "http://localhost/departments/hr/leave"}]
+                     "url": "http://127.0.0.1:5000/departments/hr/leave"}]
     assert [s["title"] for s in client.get("/api/v1/suggest?q=new+lapt").get_json()][0] == \
         "Request a new laptop"
     assert client.get("/api/v1/suggest?q=").get_json() == []
@@ -57,7 +57,7 @@ def test_suggest_in_the_opensearch_format(client, catalog):
     response = client.get("/api/v1/suggest?q=Urla&format=opensearch")
     assert response.mimetype == "application/x-suggestions+json"
     assert response.get_json() == ["Urla", ["Antrag auf Urlaub"], [],
-                                   ["http://localhost/departments/hr/leave"]]
+                                   ["http://127.0.0.1:5000/departments/hr/leave"]]
 
 
 TRAPS = ["NOT OR server", "**", "*", "*ung", "server~9", '"unbalanced quote',

@@ -155,7 +155,7 @@ def test_opensearch_description(client):
     assert response.status_code == 200
     assert response.mimetype == "application/opensearchdescription+xml"
     body = response.get_data(as_text=True)
-    assert 'template="http://localhost/search?q={searchTerms}"' in body
+    assert 'template="http://127.0.0.1:5000/search?q={searchTerms}"' in body
     assert "/api/v1/suggest?format=opensearch&amp;q={searchTerms}" in body
 
 
