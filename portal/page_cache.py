@@ -3,23 +3,27 @@
 A page is cached under what it depends on: the catalog and request activity
 (`catalog.activity.activity_mark`, one statement, so a change on any host is seen at once), the
 language, who is looking as far as the page can differ for them (audience, admin, roles, time
-zone) and the URL. The header's personal part (name, sign-out form with its CSRF token) is left
-out of the cached page as a marker and rendered afresh for every request. The timeout bounds
-figures that change only with time (a request becoming overdue).
+zone) and the URL: its path and only the query parameters the view declares it reads, so
+`?cb=123` cannot make a page be computed again. The header's personal part (name, sign-out
+form with its CSRF token) is left out of the cached page as a marker and rendered afresh for
+every request. The timeout bounds figures that change only with time (a request becoming
+overdue).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 
 from catalog.activity import activity_mark
 from catalog.permissions import manages, may_manage
@@ -29,6 +33,7 @@ from .extensions import db
 from .i18n import choose_locale
 
 cache = Cache()
+View = Callable[..., Any]
 PERSONAL_NAV = "<!--personal-nav-->"
 
 
@@ -39,7 +44,17 @@ def variant(audience: str, is_admin: bool, roles: Iterable[tuple[str, int]],
     return f"{audience}:{int(is_admin)}:{rights}:{timezone or ''}"
 
 
-def page_key() -> str:
+def declared_args(params: Sequence[str]) -> list[tuple[str, str]]:
+    """The request's query values of `params` only, in the order given."""
+    return [(name, value) for name in params for value in request.args.getlist(name)]
+
+
+def page_url(params: Sequence[str]) -> str:
+    """The URL part of a page's cache key: its path and the query parameters it reads."""
+    return f"{request.path}?{urlencode(declared_args(params))}"
+
+
+def page_key(params: Sequence[str] = ()) -> str:
     """The cache key of this request's page; also notes what its header needs (`g.nav_key`).
 
     A request signed in by its session cookie is judged from one statement (the session's
@@ -62,7 +77,7 @@ def page_key() -> str:
                                 locale)
         else:
             who = "anonymous"
-    return f"page:{mark}:{locale}:{who}:{request.full_path}"
+    return f"page:{mark}:{locale}:{who}:{page_url(params)}"
 
 
 def not_cacheable() -> bool:
@@ -70,27 +85,34 @@ def not_cacheable() -> bool:
     return "lang" in request.args or "_flashes" in session or request.method != "GET"
 
 
-def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
+def cached_page(params: Sequence[str] = ()) -> Callable[[View], View]:
     """Cache a catalog view's rendered pages; other answers (redirects, errors) pass through,
-    and so does a page whose view set `g.page_uncacheable` (e.g. a partial search answer)."""
-    @wraps(view)
-    def cached_view(*args: Any, **kwargs: Any) -> Any:
-        if not_cacheable():
-            return view(*args, **kwargs)
-        key = page_key()
-        page = cache.get(key)
-        if page is None:
-            g.page_cache_slot = True
-            try:
-                page = view(*args, **kwargs)
-            finally:
-                g.page_cache_slot = False
-            if not isinstance(page, str):
-                return page
-            if not g.get("page_uncacheable"):
-                cache.set(key, page)
-        return page.replace(PERSONAL_NAV, personal_nav(), 1)
-    return cached_view
+    and so does a page whose view set `g.page_uncacheable` (e.g. a partial search answer).
+
+    `params` are the query parameters the view reads; it sees only those (its links too), so
+    the page depends on nothing that is not in its key.
+    """
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def cached_view(*args: Any, **kwargs: Any) -> Any:
+            if not_cacheable():
+                return view(*args, **kwargs)
+            key = page_key(params)
+            page = cache.get(key)
+            if page is None:
+                request.args = ImmutableMultiDict(declared_args(params))  # type: ignore[misc]
+                g.page_cache_slot = True
+                try:
+                    page = view(*args, **kwargs)
+                finally:
+                    g.page_cache_slot = False
+                if not isinstance(page, str):
+                    return page
+                if not g.get("page_uncacheable"):
+                    cache.set(key, page)
+            return page.replace(PERSONAL_NAV, personal_nav(), 1)
+        return cached_view
+    return decorate
 
 
 # Rendered headers of signed-in people, by everything they show (per process, bounded).

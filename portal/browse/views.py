@@ -14,7 +14,7 @@ from . import bp
 
 
 @bp.route("/")
-@cached_page
+@cached_page()
 def home() -> str:
     return render_template(
         "browse/home.html",
@@ -25,7 +25,7 @@ def home() -> str:
 
 
 @bp.route("/departments/")
-@cached_page
+@cached_page()
 def departments() -> str:
     return render_template(
         "browse/departments.html", departments=directory.departments_with_counts(db.session)
@@ -33,7 +33,7 @@ def departments() -> str:
 
 
 @bp.route("/departments/<dept>")
-@cached_page
+@cached_page(params=("page",))
 def department(dept: str) -> str | Response:
     found = directory.find_department(db.session, dept)
     if found.moved:
@@ -48,7 +48,7 @@ def department(dept: str) -> str | Response:
 
 
 @bp.route("/departments/<dept>/<offering>")
-@cached_page
+@cached_page()
 def offering(dept: str, offering: str) -> str | Response:
     found = directory.find_offering(db.session, dept, offering)
     item = found.item

@@ -12,7 +12,7 @@ from . import bp
 
 
 @bp.route("/commitments")
-@cached_page
+@cached_page()
 def index() -> str:
     return render_template("commitments/index.html",
                            overview=public_record.commitments_overview(db.session))

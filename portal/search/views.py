@@ -14,7 +14,7 @@ from .forms import SearchForm
 
 
 @bp.route("/search")
-@cached_page
+@cached_page(params=("q", "department", "audience", "page", "per_page"))
 def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
     form = SearchForm(request.args)

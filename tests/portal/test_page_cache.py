@@ -10,6 +10,7 @@ import pytest
 
 from catalog.feedback import give_feedback
 from catalog.models import utcnow
+from catalog.revision import bump_catalog_revision
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import change_status
@@ -144,3 +145,33 @@ def test_the_header_follows_a_new_name_and_new_rights_at_once(app, session, it):
     page = emma.get(OFFERING).get_data(as_text=True)
     assert "Emma Meier" in page and "Emma Employee" not in page
     assert ">Manage</a>" in page
+
+
+def test_an_unread_query_parameter_does_not_compute_the_page_again(client, it, count_queries):
+    client.get("/commitments?cb=1")  # computed and cached
+    with count_queries() as counted:
+        page = client.get("/commitments?cb=2").get_data(as_text=True)
+    assert counted.n == 1  # the activity mark only: the cached page
+    assert "cb=" not in page  # its links do not carry the junk along
+    client.get("/?utm_source=mail")
+    with count_queries() as counted:
+        client.get("/?utm_source=chat&x=1")
+    assert counted.n == 1
+
+
+def test_parameters_a_page_reads_stay_in_its_key(client, session, it, count_queries):
+    department = factories.make_department(session, slug="hr", code="HR", name="HR")
+    factories.make_offering(session, department, slug="leave", title="Leave", audience=[])
+    factories.make_offering(session, department, slug="payslip", title="Payslip", audience=[])
+    bump_catalog_revision(session)  # the search index catches up
+    session.commit()
+    client.get("/search?q=leave&cb=1")
+    with count_queries() as counted:
+        page = client.get("/search?cb=2&q=leave").get_data(as_text=True)
+    assert counted.n == 1 and ">Leave<" in page
+    other = client.get("/search?q=payslip").get_data(as_text=True)
+    assert ">Payslip<" in other and ">Leave<" not in other
+    client.get("/departments/hr?page=1")
+    with count_queries() as counted:
+        client.get("/departments/hr?page=2")
+    assert counted.n > 1  # another page of the list: computed
