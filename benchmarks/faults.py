@@ -152,7 +152,10 @@ def portal_environment(work: Path, database_url: str, smtp_port: int, web_port: 
             "PORTAL_SMTP_HOST": "127.0.0.1", "PORTAL_SMTP_PORT": str(smtp_port),
             # Retries soon after SMTP is back, and never give up within the run.
             "PORTAL_MAIL_RETRY_SECONDS": "1", "PORTAL_MAIL_RETRY_MAX_SECONDS": "4",
-            "PORTAL_MAIL_MAX_ATTEMPTS": "1000"}
+            "PORTAL_MAIL_MAX_ATTEMPTS": "1000",
+            # Faults are measured here, not rate limits: the clients all come from 127.0.0.1.
+            **{f"PORTAL_{name}_LIMIT": "100000 per minute"
+               for name in ("SEARCH", "SUGGEST", "SUBMIT", "COMMENT", "API_WRITE")}}
 
 
 def flask(env: dict[str, str], *args: str) -> str:
