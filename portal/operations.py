@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
@@ -19,6 +18,7 @@ from catalog.models import utcnow
 
 from . import MIGRATIONS
 from .extensions import db
+from .indexing import search_index
 from .mail import smtp_settings
 
 # The trivial select of the probe may take this long before the database counts as down.
@@ -38,8 +38,7 @@ def health_report() -> tuple[dict[str, Any], int]:
     if not health.database_answers(db.session, DATABASE_TIMEOUT_MS):
         return {"status": "down", "database": "unreachable", "search": None,
                 "outbox": None}, 503
-    root = Path(current_app.instance_path) / "search-index"
-    index = health.index_status(root, db.session)
+    index = health.index_status(search_index().root, db.session)
     backlog = health.mail_backlog(db.session, utcnow())
     mail_stuck = (backlog.oldest_pending_seconds or 0) > float(
         current_app.config["MAIL_RETRY_MAX_SECONDS"])
