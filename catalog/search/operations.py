@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, load_only
 from ..models import Department, Offering
 from . import searching
 from .cache import CachedAnswer, CachedHit, answer_key
+from .deadline import Deadline
 from .fallback import search_database
 from .highlight import Matcher, highlight_all, snippet
 from .index import IndexUnavailable, SearchIndex
@@ -72,17 +73,22 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
 
 def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: bool,
          time_limit: float) -> tuple[BuiltQuery, searching.RawResults, Criteria, str | None]:
-    """Run the query on the view: (query, raw results, criteria as answered, suggestion)."""
-    built = QueryBuilder(view.reader, view.vocabulary, memo=view.memo.words).build(parsed)
-    raw = _run(view, built, criteria, time_limit)
+    """Run the query on the view: (query, raw results, criteria as answered, suggestion).
+
+    One deadline for all of it, typos' look-ups included; past it, the answer is partial."""
+    deadline = Deadline(time_limit)
+    built = QueryBuilder(view.reader, view.vocabulary, memo=view.memo.words,
+                         deadline=deadline).build(parsed)
+    raw = _run(view, built, criteria, deadline)
     if raw.total and not raw.hits:  # past the last page: show the last one
         last_page = (raw.total - 1) // criteria.per_page + 1
         criteria = dataclasses.replace(criteria, page=last_page)
-        raw = _run(view, built, criteria, time_limit)
+        raw = _run(view, built, criteria, deadline)
     suggestion = None
     if spelling and raw.total < FEW_RESULTS:
         suggestion = _spelling.get(view.reader, (view.key, parsed.text), parsed,
-                                   set(built.unknown))
+                                   set(built.unknown), deadline)
+    raw.partial = raw.partial or deadline.passed
     return built, raw, criteria, suggestion
 
 
@@ -98,9 +104,9 @@ def _answered(session: Session, answer: CachedAnswer, query: str) -> SearchResul
 
 
 def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
-         time_limit: float) -> searching.RawResults:
+         deadline: Deadline) -> searching.RawResults:
     first = (criteria.page - 1) * criteria.per_page
-    return searching.run(view, built, criteria, first, first + criteria.per_page, time_limit)
+    return searching.run(view, built, criteria, first, first + criteria.per_page, deadline)
 
 
 # What a result shows (title, link, department, commitment, audience); the body only for
@@ -153,10 +159,10 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> 
         return []
     try:
         with index.reading(session) as view:
+            deadline = Deadline(index.time_limit)
             built = QueryBuilder(view.reader, view.vocabulary, zones=SUGGEST_ZONES,
-                                 memo=view.memo.words).build(parsed)
-            raw = searching.run(view, built, Criteria(), 0, limit, index.time_limit,
-                                facets=False)
+                                 memo=view.memo.words, deadline=deadline).build(parsed)
+            raw = searching.run(view, built, Criteria(), 0, limit, deadline, facets=False)
             stored = [view.searcher.stored_fields(hit.docnum) for hit in raw.hits]
     except Exception:  # typing ahead is a nicety: never an error
         log.info("suggestions for %r unavailable", parsed.text, exc_info=True)

@@ -5,6 +5,11 @@ capped, quotes make phrases and everything else is a plain word. Each word becom
 (its terms in every zone and language), and the clauses are OR-ed with a bonus for matching
 more of them (see scoring.py); a word that matches nothing is looked up with fuzzy terms;
 the last word also matches as a prefix while someone is still typing it.
+
+Fuzzy look-ups are the costly part (a walk through the index's words, up to a second each in
+a large catalog): only the first FUZZY_WORDS unknown words of a query get them, each keeps at
+most FUZZY_CANDIDATES of FUZZY_SCAN similar words, and they stop when the search's deadline
+passes (the answer then says it is partial).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from whoosh.automata.lev import levenshtein_automaton
 from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
 from .compounds import Vocabulary
+from .deadline import Deadline
 from .memo import Memo
 from .schema import EXACT_BOOST, LANGUAGES, ZONES
 from .text import ALL_STOPWORDS, JOINERS, WORD_RE, fold, language_analyzer
@@ -26,7 +33,11 @@ MAX_TERMS = 12
 MAX_WORD = 40
 PREFIX_BOOST = 3.0
 FUZZY_BOOST = 0.6
+# Unknown words of one query looked up with fuzzy terms; later ones match only as typed.
+FUZZY_WORDS = 6
+# Similar words used per unknown word (the most frequent), of at most FUZZY_SCAN found.
 FUZZY_CANDIDATES = 4
+FUZZY_SCAN = 64
 # Typos rarely hit the first letter, and requiring it keeps the search through the words fast.
 FUZZY_PREFIX = 1
 COMPOUND_BOOST = 0.8
@@ -99,15 +110,37 @@ def exact_form(word: str) -> str:
     return JOINERS.sub("", fold(word))
 
 
-def similar_terms(reader: IndexReader, fieldname: str, text: str, maxdist: int) -> set[str]:
-    """Terms of the field within `maxdist` edits of the text, sharing its first letter.
+def similar_terms(reader: IndexReader, fieldname: str, text: str, maxdist: int,
+                  deadline: Deadline | None = None, limit: int = FUZZY_SCAN) -> set[str]:
+    """Terms of the field within `maxdist` edits of the text, sharing its first letter: at
+    most `limit`, and those found by the time the deadline passes.
 
-    Asked of each segment: Whoosh's combined reader falls back to a slower search that also
-    counts swapped letters as one edit, so results would depend on how the index is split.
+    Each segment's word list is walked with one Levenshtein automaton, as Whoosh's segment
+    readers do (its combined reader falls back to a slower search that also counts swapped
+    letters as one edit, so results would depend on how the index is split), but checking
+    the deadline at every step: one walk can take a second.
     """
+    deadline = deadline or Deadline.none()
+    if deadline.check():
+        return set()
+    automaton = levenshtein_automaton(text, maxdist, FUZZY_PREFIX).to_dfa()
+    field = reader.schema[fieldname].spelling_fieldname(fieldname)
     found: set[str] = set()
     for segment, _ in reader.leaf_readers():
-        found.update(segment.terms_within(fieldname, text, maxdist, prefix=FUZZY_PREFIX))
+        cursor = segment.cursor(field)
+        term = cursor.text()
+        match = automaton.next_valid_string(term) if term is not None else None
+        while match and not deadline.check():
+            cursor.find(match)
+            term = cursor.text()
+            if term is None:
+                break
+            if match == term:
+                found.add(term)
+                if len(found - {text}) >= limit:
+                    return found - {text}
+                term += "\0"
+            match = automaton.next_valid_string(term)
     found.discard(text)
     return found
 
@@ -121,12 +154,15 @@ class QueryBuilder:
     """Builds queries against one reader, asking it which terms exist."""
 
     def __init__(self, reader: IndexReader, vocabulary: Vocabulary,
-                 zones: dict[str, float] | None = None, memo: Memo | None = None) -> None:
+                 zones: dict[str, float] | None = None, memo: Memo | None = None,
+                 deadline: Deadline | None = None) -> None:
         self.reader = reader
         self.vocabulary = vocabulary
         self.zones = zones or ZONES
         # Clauses of words seen before on this reader (see memo.py); None: work them out.
         self.memo = memo
+        # The search's deadline: fuzzy look-ups stop when it passes.
+        self.deadline = deadline or Deadline.none()
         self._zones_key = tuple(self.zones.items())
 
     def build(self, parsed: ParsedQuery, fuzzy: bool = True) -> BuiltQuery:
@@ -139,7 +175,9 @@ class QueryBuilder:
             stop = fold(word) in ALL_STOPWORDS and not only_stopwords
             # A word still being typed is no typo: its prefix finds what it will become.
             typing = is_prefix and ("prefix", exact_form(word)) in self.reader
-            clause = None if stop else self._remembered(word, built, fuzzy and not typing)
+            # Only the first FUZZY_WORDS unknown words are looked up as typos.
+            fuzzy_left = fuzzy and not typing and len(built.unknown) < FUZZY_WORDS
+            clause = None if stop else self._remembered(word, built, fuzzy_left)
             if is_prefix:
                 clause = self._with_prefix(clause, word, built)
             if clause is not None:
@@ -155,12 +193,14 @@ class QueryBuilder:
         """The word's clause, from the memo if the word was seen before on this reader."""
         if self.memo is None:
             return self.word_clause(word, built, fuzzy=fuzzy)
-
-        def alone() -> tuple[Query | None, BuiltQuery]:
+        key = (self._zones_key, word, fuzzy)
+        found = self.memo.get(key)
+        if found is None:
             part = BuiltQuery()
-            return self.word_clause(word, part, fuzzy=fuzzy), part
-
-        clause, part = self.memo.remember((self._zones_key, word, fuzzy), alone)
+            found = self.word_clause(word, part, fuzzy=fuzzy), part
+            if not self.deadline.passed:  # a clause cut short by the deadline is not kept
+                self.memo.put(key, found)
+        clause, part = found  # type: ignore[misc]
         for language, stems in part.stems.items():
             built.stems[language].update(stems)
         built.words.update(part.words)
@@ -205,11 +245,11 @@ class QueryBuilder:
     def _fuzzy(self, word: str, built: BuiltQuery) -> list[Query]:
         """Words of the index one or two edits away (5+ letters: 1, 8+ letters: 2)."""
         exact = exact_form(word)
-        if len(exact) < 5:
+        if len(exact) < 5 or self.deadline.check():
             return []
         maxdist = 2 if len(exact) >= 8 else 1
-        candidates = [w for w in similar_terms(self.reader, "exact", exact, maxdist)
-                      if w.isalpha()]
+        candidates = [w for w in similar_terms(self.reader, "exact", exact, maxdist,
+                                               self.deadline) if w.isalpha()]
         candidates.sort(key=lambda w: -self.reader.doc_frequency("exact", w))
         terms: list[Query] = []
         for candidate in candidates[:FUZZY_CANDIDATES]:

@@ -15,35 +15,17 @@ the results say they are partial.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from itertools import chain
 
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
+from .deadline import Deadline
 from .view import IndexView
 
 K1 = 1.2
 
 Scores = dict[int, float]
-
-
-class Deadline:
-    """The time a search may take; checked between posting blocks."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.end = time.monotonic() + seconds
-        self.passed = False
-
-    def check(self) -> bool:
-        if not self.passed and time.monotonic() > self.end:
-            self.passed = True
-        return self.passed
-
-    @property
-    def remaining(self) -> float:
-        return max(0.001, self.end - time.monotonic())
 
 
 class Evaluation:

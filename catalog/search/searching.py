@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from itertools import compress
 
 from ..models import AUDIENCES
+from .deadline import Deadline
 from .query import BuiltQuery
 from .results import Criteria
-from .scoring import Deadline, Evaluation
+from .scoring import Evaluation
 from .view import IndexView
 
 
@@ -31,15 +32,15 @@ class RawResults:
 
 
 def run(view: IndexView, built: BuiltQuery, criteria: Criteria, first: int, last: int,
-        time_limit: float, facets: bool = True) -> RawResults:
+        deadline: Deadline, facets: bool = True) -> RawResults:
     """Hits first..last (0-based, end exclusive), the total and the facet counts.
 
     Each facet counts the matches as filtered by the other facet, so a visitor who picked a
-    department still sees how many results the other departments have.
+    department still sees how many results the other departments have. The deadline is the
+    search's, started before its query was built.
     """
     if not built.clauses:
-        return RawResults()
-    deadline = Deadline(time_limit)
+        return RawResults(partial=deadline.passed)
     scores = Evaluation(view, deadline).clauses(built.clauses)
     ids, departments, audiences = view.offering_ids, view.departments, view.audiences
     department, audience = criteria.department, criteria.audience

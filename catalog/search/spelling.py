@@ -1,5 +1,6 @@
 """"Did you mean ...": corrections from the catalog's own words, computed only when a search
-finds little, and remembered, because looking through the word list is slow."""
+finds little, within the search's deadline, and remembered, because looking through the word
+list is slow."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from collections import OrderedDict
 
 from whoosh.reading import IndexReader
 
+from .deadline import Deadline
 from .query import ParsedQuery, exact_form, similar_terms
 from .text import ALL_STOPWORDS
 
 CACHE_SIZE = 2000
 
 
-def correct_word(reader: IndexReader, word: str) -> str | None:
-    """The most frequent catalog word closest to an unknown word; None if it is known."""
+def correct_word(reader: IndexReader, word: str, deadline: Deadline | None = None) -> str | None:
+    """The most frequent catalog word closest to an unknown word; None if it is known (or
+    none was found before the deadline)."""
     lowered = word.lower()
     if not lowered.isalpha() or len(lowered) < 4 or exact_form(word) in ALL_STOPWORDS:
         return None
@@ -23,23 +26,24 @@ def correct_word(reader: IndexReader, word: str) -> str | None:
         return None
     longest = 1 if len(lowered) < 6 else 2 if len(lowered) < 10 else 3
     for distance in range(1, longest + 1):
-        candidates = similar_terms(reader, "spelling", lowered, distance)
+        candidates = similar_terms(reader, "spelling", lowered, distance, deadline)
         if candidates:
             best = max(candidates, key=lambda w: (reader.doc_frequency("spelling", w), w))
             return best.capitalize() if word[:1].isupper() else best
     return None
 
 
-def did_you_mean(reader: IndexReader, parsed: ParsedQuery, unknown: set[str]) -> str | None:
+def did_you_mean(reader: IndexReader, parsed: ParsedQuery, unknown: set[str],
+                 deadline: Deadline | None = None) -> str | None:
     """The query with unknown words corrected, or None if there is nothing to correct."""
     changed = False
     corrected: list[str] = []
     for word in parsed.words:
-        better = correct_word(reader, word) if word in unknown else None
+        better = correct_word(reader, word, deadline) if word in unknown else None
         corrected.append(better or word)
         changed = changed or better is not None
     for phrase in parsed.phrases:
-        fixed = [correct_word(reader, w) or w for w in phrase]
+        fixed = [correct_word(reader, w, deadline) or w for w in phrase]
         changed = changed or fixed != list(phrase)
         corrected.append('"' + " ".join(fixed) + '"')
     return " ".join(corrected) if changed else None
@@ -54,12 +58,14 @@ class SuggestionCache:
         self._lock = threading.Lock()
 
     def get(self, reader: IndexReader, key: tuple, parsed: ParsedQuery,
-            unknown: set[str]) -> str | None:
+            unknown: set[str], deadline: Deadline | None = None) -> str | None:
         with self._lock:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        suggestion = did_you_mean(reader, parsed, unknown)
+        suggestion = did_you_mean(reader, parsed, unknown, deadline)
+        if deadline is not None and deadline.passed:
+            return suggestion  # perhaps not all corrected: not kept
         with self._lock:
             self._entries[key] = suggestion
             while len(self._entries) > self.size:
