@@ -19,6 +19,7 @@ from . import outbox
 from .errors import Conflict, PermissionDenied, ValidationError
 from .messages import _
 from .models import Feedback, FollowUp, ServiceRequest, User, utcnow
+from .numbers import whole_number
 from .pagination import Page, paginate
 from .permissions import can
 from .text_input import clean_text
@@ -44,8 +45,8 @@ def may_change(feedback: Feedback, now: datetime | None = None) -> bool:
 
 
 def _rating(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        value = whole_number(value.strip(), maximum=5)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise ValidationError(_("Please correct the marked fields."),
                               {"rating": _("Choose a rating from 1 to 5.")})

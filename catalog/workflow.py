@@ -118,9 +118,7 @@ def assign(session: Session, request: ServiceRequest, actor: User, assignee: Use
     if request.status not in OPEN_STATUSES:
         raise Conflict(_("Only open requests can be assigned."))
     if assignee is not None and not roles_in(assignee, request.department):
-        raise ValidationError(_("Please correct the marked fields."), {
-            "assignee": _("%(name)s does not work for %(department)s.", name=assignee.name,
-                          department=request.department.name)})
+        raise _not_staff(request)
     if (assignee.id if assignee else None) == request.assignee_id:
         return None
     now = now or utcnow()
@@ -130,6 +128,21 @@ def assign(session: Session, request: ServiceRequest, actor: User, assignee: Use
     request.updated_at = now
     session.flush()
     return event
+
+
+def staff_member(session: Session, request: ServiceRequest, user_id: int) -> User:
+    """The user with this id if they work for the request's department. Anyone else and an id
+    nobody has get the same error, which names nobody: ids cannot be used to look people up."""
+    user = session.get(User, user_id)
+    if user is None or not roles_in(user, request.department):
+        raise _not_staff(request)
+    return user
+
+
+def _not_staff(request: ServiceRequest) -> ValidationError:
+    return ValidationError(_("Please correct the marked fields."), {
+        "assignee": _("Requests of %(department)s can only be assigned to its staff.",
+                      department=request.department.name)})
 
 
 def _move(request: ServiceRequest, actor: User, status: str, note: str,

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import base_url
+from . import base_url, input_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "catalog" / "migrations"
@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .requests import bp as requests_bp
     from .search import bp as search_bp
 
+    base_url.init_app(app)  # first: a refused host reaches nothing else
+    input_limits.init_app(app)  # before the routes: bounded <int:...> ids
     db.init_app(app)
     # Every session keeps the adherence rollups in step with the requests it changes, in the
     # same flush (installed once per process; later calls do nothing).
@@ -53,7 +55,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    base_url.init_app(app)  # first: a refused host reaches nothing else
     templating.init_app(app)
     display.init_app(app)
     page_cache.init_app(app)

@@ -166,6 +166,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     _derive_sign_in_settings(app.config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
 
 
 def _derive_sign_in_settings(config: Config) -> None:
@@ -178,7 +179,6 @@ def _derive_sign_in_settings(config: Config) -> None:
 
 
 def database_uri(url: str | None, instance_path: Path) -> str:
-    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     """A SQLAlchemy URL: plain postgresql:// URLs get the installed psycopg 3 driver."""
     if not url:
         return f"sqlite:///{instance_path / 'portal.sqlite3'}"

@@ -42,6 +42,14 @@ def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None
     if body is not None:
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": body}}}
+        operation["responses"]["400"] = {
+            "$ref": "#/components/responses/Error",
+            "description": "`bad_request`: the body is not a JSON object, or it nests deeper "
+                           "than 32 levels"}
+        operation["responses"]["413"] = {
+            "$ref": "#/components/responses/Error",
+            "description": "`request_entity_too_large`: the body is larger than "
+                           "`PORTAL_MAX_UPLOAD_MB` and 64 KB"}
     if auth:
         operation["security"] = [{"bearer": []}, {"session": []}]
     if body is not None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import login_user
 
 from catalog.models import ApiToken, User
+from catalog.numbers import whole_number
 from catalog.people import accounts, sessions, tokens
 
 from ..changes import saving
@@ -71,9 +72,10 @@ def load_user(user_id: str) -> User | None:
     if _externally_authenticated():
         return load_user_from_request(None)
     account, _, key = user_id.partition(":")
-    if not account.isdigit() or not key:
+    account_id = whole_number(account)
+    if account_id is None or not key:
         return None  # a cookie from before sessions were kept on the server
-    return sessions.user_for_session(db.session, int(account), key)
+    return sessions.user_for_session(db.session, account_id, key)
 
 
 def session_viewer() -> tuple[sessions.Viewer, str] | None:

@@ -68,4 +68,6 @@ def offering(dept: str, offering: str) -> str | Response:
 @bp.route("/o/<int:offering_id>")
 def permalink(offering_id: int) -> Response:
     item = directory.get_offering(db.session, offering_id)
+    if item.status == "draft" and not can(current_user, "edit_catalog", item):
+        abort(404)  # as the draft's own address: not even its name is given away
     return redirect(url_for(".offering", dept=item.department.slug, offering=item.slug), 302)

@@ -12,6 +12,7 @@ from wtforms import Field, Form
 from catalog.editing import suggest_slug
 from catalog.errors import CatalogError
 from catalog.models import PRIORITIES, STANDARD_SECTIONS
+from catalog.numbers import whole_number
 
 from ..changes import show_on_form
 from .forms import DepartmentSettingsForm, OfferingForm
@@ -94,14 +95,17 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
 
 def _whole_number(text: str | None) -> int | str:
     text = (text or "").strip()
-    return int(text) if text.isdigit() else text or 12
+    number = whole_number(text)
+    return (text or 12) if number is None else number
 
 
 def rebuild_rows(form: OfferingForm, command: str) -> tuple[list[dict[str, Any]], int | None]:
     """The builder's rows after "add", "remove-N", "up-N" or "down-N", and the row to focus."""
     rows = [dict(entry.data) for entry in form.form_fields]
     verb, _, number = command.partition("-")
-    index = int(number) if number.isdigit() else -1
+    index = whole_number(number)
+    if index is None:
+        index = -1
     if verb == "add":
         rows.append(dict(BLANK_ROW))
         return rows, len(rows) - 1

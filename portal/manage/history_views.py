@@ -13,6 +13,7 @@ from catalog import editing, history
 from catalog.department_settings import SettingsConflict, revert_department
 from catalog.errors import CatalogError
 from catalog.models import DepartmentRevision, OfferingRevision
+from catalog.numbers import whole_number
 
 from ..changes import reason_of, saving
 from ..extensions import db
@@ -27,9 +28,10 @@ def _number(name: str) -> int | None:
     value = request.args.get(name, "")
     if value in ("", "current"):
         return None
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         abort(404)
-    return int(value)
+    return number
 
 
 def _compare(model: type[history.Revision], owner_id: int, current: dict[str, Any],

@@ -9,6 +9,7 @@ from flask_login import current_user
 from catalog import directory
 from catalog.errors import NotFound, PermissionDenied
 from catalog.models import Department, Offering
+from catalog.numbers import whole_number
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
@@ -46,5 +47,4 @@ def per_page() -> int:
 
 def version_of(text: str | None) -> int:
     """The version a form was loaded with; a missing or odd one never matches (0)."""
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else 0
+    return whole_number((text or "").strip()) or 0

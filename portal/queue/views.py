@@ -9,6 +9,7 @@ from catalog import directory, feedback, queue, workflow
 from catalog.catalog_file.validate import SLUG
 from catalog.errors import CatalogError
 from catalog.models import PRIORITIES, ServiceRequest, User
+from catalog.numbers import whole_number
 from catalog.pagination import clamp_page
 from catalog.permissions import can, managed_departments
 
@@ -96,18 +97,16 @@ def status(ref: str) -> Response:
 def assign(ref: str) -> Response:
     item = worked_request(ref)
     choice = request.form.get("assignee", "")
-    if choice == "me":
-        assignee: User | None = current_user._get_current_object()
-    elif choice.isdigit() and len(choice) < 10:
-        assignee = db.session.get(User, int(choice))
-        if assignee is None:
-            abort(422)
-    elif choice:
+    user_id = whole_number(choice)
+    if choice not in ("", "me") and user_id is None:
         abort(422)
-    else:
-        assignee = None
+    assignee: User | None = None
     try:
         with saving():
+            if choice == "me":
+                assignee = current_user._get_current_object()
+            elif user_id is not None:
+                assignee = workflow.staff_member(db.session, item, user_id)
             workflow.assign(db.session, item, current_user._get_current_object(), assignee)
     except CatalogError as error:
         flash(reason_of(error), "error")

@@ -34,6 +34,9 @@ def test_a_refused_host_gets_a_page_that_says_why(make_app, vpn):
     response = make_app(BASE_URL=BASE).test_client().get("/", headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert "This address is not the portal&#39;s" in response.get_data(as_text=True)
+    german = make_app(BASE_URL=BASE).test_client().get(
+        "/", headers={"Host": "evil.example", "Accept-Language": "de"})
+    assert "Diese Adresse gehört nicht zum Portal" in german.get_data(as_text=True)
 
 
 def test_the_api_refuses_an_untrusted_host_with_its_json_error(make_app, vpn):
