@@ -31,7 +31,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_config(app, test_config)
     prepare_instance(Path(app.instance_path), app.config["SQLALCHEMY_DATABASE_URI"])
 
-    from . import auth, commands, display, errors, i18n, page_cache, security_headers, templating
+    from . import (
+        auth,
+        commands,
+        display,
+        errors,
+        i18n,
+        page_cache,
+        rate_limits,
+        security_headers,
+        templating,
+    )
     from .api import bp as api_bp
     from .browse import bp as browse_bp
     from .commitments import bp as commitments_bp
@@ -59,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     display.init_app(app)
     page_cache.init_app(app)
     errors.init_app(app)
+    rate_limits.init_app(app)
     security_headers.init_app(app)
     commands.init_app(app)
     for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp,

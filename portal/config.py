@@ -129,6 +129,18 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ACCOUNT": "20 per minute",
     # Failed passwords from one client address, for any accounts.
     "LOGIN_LIMIT_PER_ADDRESS": "100 per minute",
+    # Limits per signed-in user, or else per client address, counted in the same storage;
+    # over one, a page answers 429 and the API its JSON error, both with Retry-After.
+    # Searches (search page and API together; answers from the page cache do not count).
+    "SEARCH_LIMIT": "60 per minute",
+    # Suggestions while typing in a search box (GET /api/v1/suggest).
+    "SUGGEST_LIMIT": "120 per minute",
+    # Requests submitted (request form and API together).
+    "SUBMIT_LIMIT": "10 per minute",
+    # Messages added to requests (request page and API together).
+    "COMMENT_LIMIT": "30 per minute",
+    # Writes to the JSON API of any kind (POST, PUT, PATCH, DELETE).
+    "API_WRITE_LIMIT": "120 per minute",
 
     # Cookies and forms (Flask, Flask-Login, Flask-WTF settings)
     # The session cookie is invisible to scripts.
@@ -175,7 +187,8 @@ def _derive_sign_in_settings(config: Config) -> None:
     config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = secure
     config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(config["REMEMBER_DAYS"]))
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
-    config["RATELIMIT_HEADERS_ENABLED"] = True
+    # Retry-After goes on 429 answers only (portal/rate_limits.py), not on every answer.
+    config["RATELIMIT_HEADERS_ENABLED"] = False
 
 
 def database_uri(url: str | None, instance_path: Path) -> str:

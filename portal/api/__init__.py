@@ -12,9 +12,11 @@ from catalog.people.tokens import allows
 from ..auth.identity import api_token
 from ..errors import json_error
 from ..extensions import csrf
+from ..rate_limits import api_write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+api_write(bp)  # API_WRITE_LIMIT: every write, per user or client address
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # What a token needs beyond reading, by the view that writes.

@@ -27,7 +27,9 @@ def _query(name: str, description: str, kind: str = "string") -> dict[str, Any]:
 
 
 def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None,
-               status: str = "200", result: dict | None = None, auth: bool = False) -> dict:
+               status: str = "200", result: dict | None = None, auth: bool = False,
+               limited: bool = False) -> dict:
+    """One operation; `limited` (and every write) may answer 429 (portal/rate_limits.py)."""
     operation: dict[str, Any] = {
         "summary": summary,
         "parameters": list(parameters),
@@ -56,6 +58,8 @@ def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None
         operation["responses"]["403"] = {
             "$ref": "#/components/responses/Error",
             "description": "Not allowed; `insufficient_scope` when the token lacks the scope"}
+    if limited or body is not None:
+        operation["responses"]["429"] = {"$ref": "#/components/responses/TooManyRequests"}
     return operation
 
 
@@ -85,10 +89,11 @@ SPEC: dict[str, Any] = {
             _query("q", "Any text"), _query("department", "Department slug"),
             _query("audience", "employee, temporary, contractor or shareholder"),
             _query("page", "Page number", "integer"),
-            _query("per_page", "Results per page", "integer")))},
+            _query("per_page", "Results per page", "integer")), limited=True)},
         "/suggest": {"get": _operation("Top titles for search as you type",
                                        parameters=(_query("q", "What was typed so far"),),
-                                       result={"type": "array", "items": JSON_OBJECT})},
+                                       result={"type": "array", "items": JSON_OBJECT},
+                                       limited=True)},
         "/requests": {"post": _operation(
             "Submit a request", status="201", auth=True, body={
                 "type": "object", "required": ["department", "offering"],
@@ -127,6 +132,17 @@ SPEC: dict[str, Any] = {
                 "description": "The Bearer token is not valid (code `invalid_token`)",
                 "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
                                                  "description": 'Bearer error="invalid_token"'}},
+                "content": {"application/json": {"schema": ERROR_BODY}}},
+            "TooManyRequests": {
+                "description": "Over a rate limit (code `too_many_requests`), counted per user, "
+                               "or per client address for anonymous callers: searches "
+                               "(`PORTAL_SEARCH_LIMIT`), suggestions (`PORTAL_SUGGEST_LIMIT`), "
+                               "submissions (`PORTAL_SUBMIT_LIMIT`), comments "
+                               "(`PORTAL_COMMENT_LIMIT`) and every write "
+                               "(`PORTAL_API_WRITE_LIMIT`)",
+                "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1},
+                                            "description": "Seconds to wait before trying "
+                                                           "again"}},
                 "content": {"application/json": {"schema": ERROR_BODY}}},
         },
     },

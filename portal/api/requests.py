@@ -21,6 +21,7 @@ from catalog.permissions import can
 
 from ..changes import saving
 from ..extensions import db
+from ..rate_limits import comment, submit
 from ..uploads import file_store
 from . import bp
 
@@ -107,6 +108,7 @@ def offering_from(body: dict[str, Any]) -> Offering:
 
 
 @bp.post("/requests")
+@submit
 def create_request() -> tuple[Response, int]:
     user = signed_in_user()
     body = json_body()
@@ -139,6 +141,7 @@ def get_request(ref: str) -> Response:
 
 
 @bp.post("/requests/<ref>/comments")
+@comment
 def add_comment(ref: str) -> tuple[Response, int]:
     item = visible_request(ref)
     with saving():

@@ -11,6 +11,8 @@ from catalog.search import Hit, search, suggest
 
 from ..extensions import db
 from ..indexing import search_index
+from ..rate_limits import search_api
+from ..rate_limits import suggest as suggest_limit
 from ..search.forms import SearchForm
 from . import bp
 
@@ -35,6 +37,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 
 @bp.get("/search")
+@search_api
 def search_endpoint() -> Response:
     form = SearchForm(request.args)
     found = search(search_index(), db.session,
@@ -52,6 +55,7 @@ def search_endpoint() -> Response:
 
 
 @bp.get("/suggest")
+@suggest_limit
 def suggest_endpoint() -> Response:
     """Titles for search as you type; `format=opensearch` answers in the browsers' format."""
     text = request.args.get("q", "")

@@ -17,7 +17,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
-    limiter.init_app(app)
     identity.init_app(app)
+    # After identity: the limits' before-request check needs to know who called with a token.
+    limiter.init_app(app)
     oidc.init_app(app)
     app.register_blueprint(bp)

@@ -29,6 +29,8 @@ from ..display import translate
 from ..errors import handle_http_error
 from ..extensions import db
 from ..lookup import visible_request
+from ..rate_limits import comment as comment_limit
+from ..rate_limits import submit
 from ..uploads import file_store
 from . import bp
 from .forms import CancelForm, CommentForm, answers_of, field_for_answer, file_fields, request_form
@@ -68,6 +70,7 @@ def render_form(offering: Offering, form: object, status: int = 200,
 
 @bp.route("/departments/<dept>/<offering>/request", methods=["GET", "POST"])
 @login_required
+@submit
 def new_request(dept: str, offering: str) -> str | Response | tuple[str, int]:
     item, moved = visible_offering(dept, offering)
     if moved:
@@ -156,6 +159,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
 
 @bp.post("/requests/<ref>/comments")
 @login_required
+@comment_limit
 def comment(ref: str) -> Response | tuple[str, int]:
     item = visible_request(ref)
     form = CommentForm()

@@ -9,15 +9,18 @@ from catalog.search import search
 from ..extensions import db
 from ..indexing import search_index
 from ..page_cache import cached_page
+from ..rate_limits import search_page
 from . import bp
 from .forms import SearchForm
 
 
 @bp.route("/search")
+@search_page
 @cached_page(params=("q", "department", "audience", "page", "per_page"))
 def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
     form = SearchForm(request.args)
+    g.search_ran = True  # counts against SEARCH_LIMIT; a cached page does not
     found = search(search_index(), db.session,
                    form.criteria(per_page=current_app.config["PER_PAGE"]))
     # Only complete answers from an index that reflected the catalog are kept.

@@ -14,3 +14,17 @@ def test_openapi_document_covers_every_api_route(app, client):
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule[len("/api/v1"):])
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {rule.rule} is not in openapi.json"
+
+
+def test_rate_limited_operations_document_429_with_retry_after(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    limited = [("/search", "get"), ("/suggest", "get"), ("/requests", "post"),
+               ("/requests/{ref}/comments", "post"), ("/requests/{ref}/status", "post"),
+               ("/departments/{dept}/{offering}", "put")]
+    for path, method in limited:
+        answer = spec["paths"][path][method]["responses"]["429"]
+        assert answer == {"$ref": "#/components/responses/TooManyRequests"}, (path, method)
+    too_many = spec["components"]["responses"]["TooManyRequests"]
+    assert "Retry-After" in too_many["headers"]
+    assert "too_many_requests" in too_many["description"]
+    assert "429" not in spec["paths"]["/departments"]["get"]["responses"]

@@ -84,7 +84,8 @@ def test_invalid_utf8_in_the_url(client, catalog):
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=300))
-def test_any_text_is_a_query(client, catalog, text):
+def test_any_text_is_a_query(app, client, catalog, text):
+    app.config.update(SEARCH_LIMIT="1000 per minute", SUGGEST_LIMIT="1000 per minute")
     for url in ("/search", "/api/v1/search", "/api/v1/suggest"):
         response = client.get(url, query_string={"q": text, "page": text[:5]})
         assert response.status_code == 200, (url, text)
