@@ -19,6 +19,8 @@ from typing import TypeVar
 DEFAULT_WEIGHT = 200_000
 # Words (their clauses and candidates) kept per index view.
 DEFAULT_WORDS = 20_000
+# Offerings of result pages kept per index view (see operations.page_offerings).
+DEFAULT_ROWS = 2_000
 
 T = TypeVar("T")
 
@@ -77,12 +79,16 @@ class Memo:
 
 
 class QueryMemo:
-    """What an index view remembers: word clauses and candidates, clause scores."""
+    """What an index view remembers: word clauses and candidates, clause scores, and the
+    offerings that result pages showed."""
 
-    def __init__(self, score_limit: int = DEFAULT_WEIGHT, words: int = DEFAULT_WORDS) -> None:
+    def __init__(self, score_limit: int = DEFAULT_WEIGHT, words: int = DEFAULT_WORDS,
+                 rows: int = DEFAULT_ROWS) -> None:
         self.words = Memo(words)
         self.scores = Memo(score_limit)
+        self.rows = Memo(rows)
 
     def clear(self) -> None:
         self.words.clear()
         self.scores.clear()
+        self.rows.clear()

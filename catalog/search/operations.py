@@ -15,6 +15,7 @@ from .deadline import Deadline
 from .fallback import search_database
 from .highlight import Matcher, highlight_all, snippet
 from .index import IndexUnavailable, SearchIndex
+from .memo import Memo
 from .query import BuiltQuery, ParsedQuery, QueryBuilder, parse_query
 from .results import Criteria, Hit, SearchResults, Suggestion
 from .schema import ZONES, body_parts, language_of
@@ -46,6 +47,7 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 key = answer_key((view.key, view.state), parsed, criteria, spelling) \
                     if view.current else None
                 answer = index.answers.get(key) if key is not None else None
+                rows = view.memo.rows if view.current else None
                 if answer is None:
                     built, raw, criteria, suggestion = _ask(view, parsed, criteria, spelling,
                                                             index.time_limit)
@@ -58,11 +60,11 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 log.exception("search for %r failed; answering from the database", parsed.text)
                 return search_database(session, parsed, criteria)
     if answer is not None:
-        return _answered(session, answer, parsed.text)
+        return _answered(session, answer, parsed.text, rows)
     results = SearchResults(criteria=criteria, query=parsed.text, total=raw.total,
                             facets=raw.facets, suggestion=suggestion, partial=raw.partial,
                             current=current, department_names=names)
-    results.hits = _hits(session, raw.hits, built)
+    results.hits = _hits(session, raw.hits, built, rows)
     if key is not None and not raw.partial and len(results.hits) == len(raw.hits):
         index.answers.put(key, CachedAnswer(
             criteria=criteria, total=raw.total, facets=raw.facets, department_names=names,
@@ -92,9 +94,10 @@ def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: boo
     return built, raw, criteria, suggestion
 
 
-def _answered(session: Session, answer: CachedAnswer, query: str) -> SearchResults:
-    """Results from a cached answer, with the hits' rows read fresh (one query)."""
-    offerings = _offerings(session, [hit.offering_id for hit in answer.hits])
+def _answered(session: Session, answer: CachedAnswer, query: str,
+              rows: Memo | None) -> SearchResults:
+    """Results from a cached answer, with the hits' offerings as of the index state."""
+    offerings = page_offerings(session, [hit.offering_id for hit in answer.hits], rows)
     hits = [Hit(offering=offerings[h.offering_id], score=h.score, title=h.title,
                 snippet=h.snippet)
             for h in answer.hits if h.offering_id in offerings]
@@ -109,33 +112,67 @@ def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
     return searching.run(view, built, criteria, first, first + criteria.per_page, deadline)
 
 
-# What a result shows (title, link, department, commitment, audience); the body only for
-# highlighting a new answer. Built once: a statement per page costs more than its query.
+# What a result shows (title, link, department, commitment, audience) and the body text it is
+# highlighted from. Built once: a statement per page costs more than its query.
 _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Offering.summary,
           Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
-          Offering.version)
-_BODY = (Offering.description, Offering.included, Offering.not_included,
-         Offering.prerequisites, Offering.process)
+          Offering.version, Offering.description, Offering.included, Offering.not_included,
+          Offering.prerequisites, Offering.process)
 # One statement: a department has a handful of commitments (rows repeat per commitment).
 _DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
-_PAGE_ROWS = {body: select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
-              .options(load_only(*_SHOWN, *(_BODY if body else ())), _DEPARTMENT)
-              for body in (False, True)}
+_PAGE_ROWS = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
+              .options(load_only(*_SHOWN), _DEPARTMENT))
 
 
-def _offerings(session: Session, ids: list[int], body: bool = False) -> dict[int, Offering]:
-    """The published ones of these offerings with what a result shows, in one query; with
-    their body text if `body`."""
+def _offerings(session: Session, ids: list[int]) -> dict[int, Offering]:
+    """The published ones of these offerings with what a result shows, in one query."""
     if not ids:
         return {}
-    return {o.id: o for o in session.scalars(_PAGE_ROWS[body], {"ids": ids}).unique()
+    return {o.id: o for o in session.scalars(_PAGE_ROWS, {"ids": ids}).unique()
             if o.status == "published"}
 
 
-def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery) -> list[Hit]:
-    """The offerings of the hits on the page, fresh from the database, with their text
-    highlighted (only these: the rest of the matches are never shown)."""
-    offerings = _offerings(session, [h.offering_id for h in raw_hits], body=True)
+def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[int, Offering]:
+    """The published ones of these offerings, with what a result shows and their body text.
+
+    `rows` keeps them per index state while that state reflects the database's catalog
+    revision (every change of an offering, its department or commitments makes a new one), so
+    a result page reads from the database only offerings no page of this state showed yet.
+    Kept offerings are detached from the session, with everything a result reads loaded.
+    """
+    if rows is None:
+        return _offerings(session, ids)
+    found: dict[int, Offering] = {}
+    missing = []
+    for offering_id in ids:
+        kept = rows.get(offering_id)
+        if kept is None:
+            missing.append(offering_id)
+        else:
+            found[offering_id] = kept  # type: ignore[assignment]
+    if missing:
+        loaded = _offerings(session, missing)
+        for offering in loaded.values():
+            _detach(session, offering)
+            rows.put(offering.id, offering)
+        found.update(loaded)
+    return found
+
+
+def _detach(session: Session, offering: Offering) -> None:
+    """Take a loaded offering with its department and commitments out of the session (a
+    commit would otherwise expire what later requests read)."""
+    department = offering.department
+    for item in (offering, department, *department.commitments):
+        if item in session:
+            session.expunge(item)
+
+
+def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
+          rows: Memo | None) -> list[Hit]:
+    """The offerings of the hits on the page with their text highlighted (only these: the
+    rest of the matches are never shown)."""
+    offerings = page_offerings(session, [h.offering_id for h in raw_hits], rows)
     hits = []
     matchers: dict[str, Matcher] = {}
     for raw in raw_hits:

@@ -75,3 +75,27 @@ def test_the_memo_is_bounded_by_weight_least_recently_used_first():
     memo.put("huge", 4, 11)  # more than the whole memo: not kept, nothing dropped for it
     assert memo.get("huge") is None and len(memo) == 2
     assert memo.remember("d", lambda: 5, lambda value: 2) == 5 and memo.weight == 10
+
+
+def test_offerings_shown_once_are_not_read_again_until_the_catalog_changes(
+        index, session, count_queries):
+    search(index, session, criteria("Drucker"), spelling=False)  # the index catches up
+    with count_queries() as first:
+        shown = search(index, session, criteria("Laptop kaputt"), spelling=False).hits
+    with count_queries() as again:  # a new query whose results were all shown before
+        hits = search(index, session, criteria("kaputt Laptop"), spelling=False).hits
+    assert {h.offering.id for h in hits} == {h.offering.id for h in shown}
+    # The catalog's revision, then the page's offerings; the second time only the revision.
+    assert (first.n, again.n) == (2, 1)
+    session.commit()  # a commit expires what the session holds: kept offerings still read
+    assert [h.offering.department.name for h in hits] == [
+        h.offering.department.name for h in shown]
+    # An edit makes a new catalog revision: the next page shows the new title.
+    offering = session.get(type(hits[0].offering), hits[0].offering.id)
+    offering.title = "Laptop, renewed"
+    from catalog.revision import bump_catalog_revision
+    bump_catalog_revision(session)
+    session.commit()
+    titles = [h.offering.title for h in
+              search(index, session, criteria("kaputt Laptop"), spelling=False).hits]
+    assert "Laptop, renewed" in titles
