@@ -78,6 +78,9 @@ def signed_in_cookie(app) -> str:  # noqa: ANN001 (the portal app)
     with client.session_transaction() as http_session:
         http_session["_user_id"] = user_id
         http_session["_fresh"] = True
+    # As a browser holds it after its first page: with the session's CSRF token (the header's
+    # sign-out form), so that later pages do not set a new cookie.
+    client.get("/")
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     return f"{cookie.key}={cookie.value}"
 
