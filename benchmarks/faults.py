@@ -188,6 +188,10 @@ class Outcome:
     error: str | None = None    # the kind of failure, if any
     stack_trace: bool = False
 
+    @property
+    def ended(self) -> float:
+        return self.started + self.took
+
 
 @dataclass
 class Record:
@@ -304,10 +308,9 @@ class Monitor(threading.Thread):
 def database_recovery(record: Record, fault_at: float, until: float) -> float | None:
     """From the restart until the first answered submission after the last failed call."""
     window = [o for o in record.outcomes if fault_at <= o.started < until]
-    failed = [o.started + o.took for o in window
-              if o.error and not o.error.startswith("HTTP 4")]
+    failed = [o.ended for o in window if o.error and not o.error.startswith("HTTP 4")]
     after = max(failed, default=fault_at)
-    done = [o.started + o.took for o in window
+    done = [o.ended for o in window
             if o.action == "submit" and o.status == 201 and o.started >= after]
     return min(done) - fault_at if done else None
 
@@ -461,12 +464,19 @@ def check(run: Run, base: str, database_url: str, mailbox: Mailbox) -> int:
     print(f"  mails about them         {len(mails)}, delivered "
           f"{len(mails) - len(undelivered)}, received twice {mail_twice}")
     print(f"  500 answers              {statuses.get(500, 0)}, with a stack trace {traces}")
+    windows = []
     for name, (began, ended) in faults.items():
         seconds = recovery[name]
         since = "SMTP was back" if name == "SMTP unreachable" else "it began"
+        until = (ended if name == "SMTP unreachable" else began) + (seconds or 0.0)
+        windows.append((began, until))
+        failed = sum(1 for o in record.outcomes if o.error and began <= o.ended <= until)
         print(f"  {name:24} at {began:4.1f} s for {ended - began:4.1f} s: recovered "
               + (f"{seconds:.1f} s after {since}" if seconds is not None
-                 else "NOT within the run"))
+                 else "NOT within the run") + f"; {failed} failed call(s) meanwhile")
+    elsewhere = sum(1 for o in record.outcomes if o.error and not any(
+        began <= o.ended <= until for began, until in windows))
+    print(f"  failed calls outside the faults: {elsewhere}")
     for name, passed in checks.items():
         print(f"  [{'ok' if passed else 'FAILED'}] {name}")
     return 0 if all(checks.values()) else 1
