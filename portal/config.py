@@ -117,7 +117,8 @@ DEFAULTS: dict[str, Any] = {
     "OIDC_TIMEOUT": 10,
     # Header naming the signed-in user's e-mail, set by an authenticating proxy.
     "TRUSTED_HEADER": None,
-    # Comma-separated addresses or CIDR ranges allowed to send that header.
+    # Comma-separated addresses or CIDR ranges allowed to send that header, and whose
+    # X-Forwarded-For and X-Forwarded-Proto name the client's address and scheme.
     "TRUSTED_PROXIES": "",
     # How long a sign-in lasts without "keep me signed in", in hours.
     "SESSION_HOURS": 12,
@@ -135,7 +136,8 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_LIMIT": "60 per minute",
     # Suggestions while typing in a search box (GET /api/v1/suggest).
     "SUGGEST_LIMIT": "120 per minute",
-    # Requests submitted (request form and API together).
+    # Requests submitted (request form and API together; forms sent back to be corrected do
+    # not count).
     "SUBMIT_LIMIT": "10 per minute",
     # Messages added to requests (request page and API together).
     "COMMENT_LIMIT": "30 per minute",

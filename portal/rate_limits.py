@@ -55,10 +55,15 @@ def searched(_response: Response) -> bool:
     return bool(g.get("search_ran"))
 
 
+def accepted(response: Response) -> bool:
+    """Whether a request was submitted: a form sent back to be corrected does not count."""
+    return response.status_code in (201, 303)
+
+
 search_page = _limit("SEARCH_LIMIT", "search", deduct_when=searched)
 search_api = _limit("SEARCH_LIMIT", "search")
 suggest = _limit("SUGGEST_LIMIT", "suggest")
-submit = _limit("SUBMIT_LIMIT", "submit", methods=["POST"])
+submit = _limit("SUBMIT_LIMIT", "submit", methods=["POST"], deduct_when=accepted)
 comment = _limit("COMMENT_LIMIT", "comment")
 api_write = _limit("API_WRITE_LIMIT", "api-write", methods=WRITE_METHODS)
 

@@ -109,6 +109,9 @@ def test_submissions_from_the_form_and_the_api_share_the_limit(client, session, 
                                                                bearer):
     Auth(client).login(employee)
     assert client.get("/departments/it/desk/request").status_code == 200  # showing is free
+    for _ in range(3):  # nor does a form sent back to be corrected
+        assert client.post("/departments/it/desk/request",
+                           data={"priority": "whenever"}).status_code == 422
     assert client.post("/departments/it/desk/request",
                        data={"priority": "normal"}).status_code == 303
     assert client.post("/api/v1/requests", json={"department": "it", "offering": "desk"},
