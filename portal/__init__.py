@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         page_cache,
+        proxies,
         rate_limits,
         security_headers,
         templating,
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    proxies.init_app(app)  # after auth: it reads the parsed PORTAL_TRUSTED_PROXIES
     templating.init_app(app)
     display.init_app(app)
     page_cache.init_app(app)
