@@ -22,7 +22,10 @@ from catalog.numbers import MAX_INTEGER
 
 # Catalog files nest about eight levels; nothing the API takes needs more.
 MAX_JSON_DEPTH = 32
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, or an unterminated one to the end: it always matches where it starts and never
+# backtracks (possessive), so the scan stays linear; a pattern that fails at every escaped quote
+# of `"\"\"\"...` took minutes for a few hundred kilobytes.
+_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 

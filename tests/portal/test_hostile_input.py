@@ -5,6 +5,7 @@ deeply or too large, draft permalinks, assignment to strangers."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,16 @@ def test_brackets_inside_strings_do_not_count_as_nesting(client, auth, employee)
     body = json.dumps({"offering": "it/vpn", "answers": {"reason": "[" * 1000}})
     response = client.post("/api/v1/requests", data=body, content_type="application/json")
     assert response.status_code != 400 or "deeper" not in response.get_data(as_text=True)
+
+
+def test_a_body_of_escaped_quotes_is_refused_at_once(client, auth, employee):
+    # 40 KB that made the nesting check try a string at every escaped quote: 12 s of CPU.
+    auth.login(employee)
+    started = time.monotonic()
+    response = client.post("/api/v1/requests", data='"' + '\\"' * 20_000,
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert time.monotonic() - started < 1
 
 
 def test_a_json_body_above_the_limit_is_a_413_in_the_api_shape(make_app, employee):
