@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, String, Text, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from .. import audit
@@ -270,24 +271,33 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _replace_in(value: Any, needles: list[str]) -> Any:
+def _mention_pattern(needles: list[str]) -> re.Pattern[str]:
+    """The name and e-mail as whole words, in any case: "EMMA EMPLOYEE" is a mention, while
+    "gemma@example.com" is someone else's address, not a mention of "emma@example.com"."""
+    parts = [rf"(?<![\w.+-]){re.escape(needle)}(?![\w-]|\.\w)" if "@" in needle
+             else rf"(?<!\w){re.escape(needle)}(?!\w)"
+             for needle in sorted(needles, key=len, reverse=True)]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def _replace_in(value: Any, pattern: re.Pattern[str]) -> Any:
     if isinstance(value, str):
-        for needle in needles:
-            value = value.replace(needle, PLACEHOLDER)
-        return value
+        return pattern.sub(PLACEHOLDER, value)
     if isinstance(value, list):
-        return [_replace_in(item, needles) for item in value]
+        return [_replace_in(item, pattern) for item in value]
     if isinstance(value, dict):
-        return {key: _replace_in(item, needles) for key, item in value.items()}
+        return {key: _replace_in(item, pattern) for key, item in value.items()}
     return value
 
 
 def _scrub_mentions(session: Session, needles: list[str]) -> None:
     """Replace the name and e-mail wherever else they were written (a comment saying "Hi
     Emma", a thanks to "Adam", a mail waiting to be sent): every text and JSON column of every
-    table but the append-only audit log."""
+    table but the append-only audit log. The database finds the rows that may mention them;
+    the pattern decides, so a namesake's longer name or address stays as it is."""
     if not needles:
         return
+    pattern = _mention_pattern(needles)
     for table in Base.metadata.sorted_tables:
         if table.name in UNTOUCHED:
             continue
@@ -296,20 +306,21 @@ def _scrub_mentions(session: Session, needles: list[str]) -> None:
             if f"{table.name}.{column.name}" in UNTOUCHED:
                 continue
             if isinstance(column.type, String | Text):
-                for needle in needles:
-                    session.execute(update(table).where(
-                        column.like(_like(needle), escape="\\")).values(
-                        {column.name: func.replace(column, needle, PLACEHOLDER)}))
+                text, forms = column, set(needles)
             elif isinstance(column.type, JSON):
                 # JSON text may spell the needle with \u escapes.
-                forms = {n for needle in needles for n in (needle, json.dumps(needle)[1:-1])}
                 text = cast(column, Text)
-                rows = session.execute(select(*key, column).where(or_(
-                    *(text.like(_like(form), escape="\\") for form in forms)))).all()
-                for row in rows:
+                forms = {n for needle in needles for n in (needle, json.dumps(needle)[1:-1])}
+            else:
+                continue
+            rows = session.execute(select(*key, column).where(or_(
+                *(text.ilike(_like(form), escape="\\") for form in forms)))).all()
+            for row in rows:
+                scrubbed = _replace_in(row[-1], pattern)
+                if scrubbed != row[-1]:
                     session.execute(update(table).where(
                         *(k == row[i] for i, k in enumerate(key))).values(
-                        {column.name: _replace_in(row[-1], needles)}))
+                        {column.name: scrubbed}))
 
 
 # Retention --------------------------------------------------------------------------------------

@@ -157,6 +157,26 @@ def test_forget_removes_name_email_texts_and_files_but_not_the_adherence(
     assert entry.subject == f"user:{employee.id}" and entry.details["requests"] == 1
 
 
+def test_forget_finds_mentions_in_any_case_and_leaves_namesakes_alone(
+        runner, session, history, agent):
+    gemma = User(email="gemma@example.com", name="Gemma Employee-Smith", audience="employee")
+    session.add(gemma)
+    other = history["other"]
+    add_comment(session, other, agent, "As EMMA EMPLOYEE asked, cc Emma@Example.com; "
+                "Gemma Employee-Smith and gemma@example.com too",
+                now=other.created_at + timedelta(hours=3))
+    session.commit()
+    result = runner.invoke(args=["people", "forget", "emma@example.com", "--yes"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    left = [value.replace("Gemma Employee-Smith", "").replace("gemma@example.com", "")
+            for _table, _column, value in _mentions(session, "Emma Employee", "emma@example.com")]
+    assert left and not [value for value in left if "emma" in value.lower()]
+    assert session.get(User, gemma.id).email == "gemma@example.com"  # can still sign in
+    assert other.events[-1].body == ("As [removed] asked, cc [removed]; "
+                                     "Gemma Employee-Smith and gemma@example.com too")
+
+
 def test_a_forgotten_person_cannot_sign_in(runner, client, auth, session, history, employee):
     auth.login(employee)
     assert client.get("/requests/").status_code == 200
