@@ -124,7 +124,7 @@ def audit_query(wanted: AuditFilter) -> Select[tuple[AuditEntry]]:
         query = query.where(AuditEntry.subject.icontains(wanted.subject, autoescape=True))
     if wanted.since:
         query = query.where(AuditEntry.at >= datetime.combine(wanted.since, time(), UTC))
-    if wanted.until:  # the whole last day counts
+    if wanted.until and wanted.until < date.max:  # the whole last day counts
         end = datetime.combine(wanted.until + timedelta(days=1), time(), UTC)
         query = query.where(AuditEntry.at < end)
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -23,14 +23,18 @@ def _date(name: str) -> date | None:
         return None
 
 
+def _text(name: str) -> str:
+    """A text filter from the query string, without NUL (which PostgreSQL refuses)."""
+    return request.args.get(name, "").replace("\x00", "").strip()[:MAX_FILTER_TEXT]
+
+
 @bp.route("/audit")
 def audit_log() -> str:
     require_admin("read_audit_log")
     action = request.args.get("action", "")
     wanted = audit.AuditFilter(
         action=action if action in audit.ACTIONS else "",
-        actor=request.args.get("actor", "").strip()[:MAX_FILTER_TEXT],
-        subject=request.args.get("subject", "").strip()[:MAX_FILTER_TEXT],
+        actor=_text("actor"), subject=_text("subject"),
         since=_date("since"), until=_date("until"))
     listing = audit.audit_page(db.session, wanted, page_number(), per_page())
     return render_template("manage/audit.html", listing=listing, filters=wanted,

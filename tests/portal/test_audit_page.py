@@ -169,6 +169,14 @@ def test_the_log_is_newest_first_paginated_and_filtered(app, client, auth, sessi
     assert shown("?page=2") == ["Department created"]
 
 
+def test_filters_at_the_edges_are_no_500(client, auth, session, people):
+    auth.login(people["admin"])
+    for query in ("until=9999-12-31", "since=0001-01-01&until=9999-12-31", "actor=a%00b",
+                  "subject=%00"):
+        response = client.get(f"/manage/audit?{query}")
+        assert response.status_code == 200, query
+
+
 def test_an_empty_log_says_so_in_both_languages(client, auth, session, people):
     session.execute(AuditEntry.__table__.delete())
     session.commit()
