@@ -46,11 +46,15 @@ def render_markdown(text: str | None, image_sources: frozenset[str] = frozenset(
 def image_allowed(src: str, image_sources: frozenset[str]) -> bool:
     """Whether an image URL is relative to this site or from one of the allowed sources."""
     # Browsers drop tabs and line breaks and read "\" as "/": "/\t/evil" is "//evil".
-    url = urlsplit(src.replace("\\", "/").translate({9: None, 10: None, 13: None}).strip())
+    try:
+        url = urlsplit(src.replace("\\", "/").translate({9: None, 10: None, 13: None}).strip())
+        port = url.port
+    except ValueError:  # "http://host:99999/", "http://[::1/": no address a browser loads
+        return False
     if not url.scheme and not url.netloc:
         return True
     scheme, host = url.scheme.lower(), url.netloc.rpartition("@")[2].lower()
-    bare_host = url.hostname if url.port is None else None  # a bare name means default ports
+    bare_host = url.hostname if port is None else None  # a bare name means default ports
     return scheme in ("", "http", "https") and bool(
         {f"{scheme}://{host}", bare_host} & image_sources)
 

@@ -87,6 +87,13 @@ def test_images_from_elsewhere_in_disguise_are_not_rendered(src):
     assert image_hosts(html) <= {"portal.example.com"}
 
 
+@pytest.mark.parametrize("src", ["https://portal.example.com:99999/p.gif",
+                                 "https://portal.example.com:abc/p.gif", "http://[::1/p.gif"])
+def test_an_image_address_with_a_broken_port_is_no_error(src):
+    html = render_markdown(f"![x]({src})", frozenset({"https://portal.example.com"}))
+    assert "<img" not in html and ">x</a>" in html
+
+
 def test_images_of_this_site_and_of_allowed_hosts_are_rendered():
     sources = frozenset({"https://portal.example.com", "images.example.com"})
     for src in ("/static/plan.png", "plan.png", "https://portal.example.com/plan.png",
