@@ -33,6 +33,7 @@ from ..models import (
     DepartmentRole,
     Feedback,
     FollowUp,
+    Offering,
     OutboxMessage,
     RequestEvent,
     ServiceRequest,
@@ -292,11 +293,14 @@ def _replace_in(value: Any, pattern: re.Pattern[str]) -> Any:
 
 def _scrub_mentions(session: Session, needles: list[str]) -> None:
     """Replace the name and e-mail wherever else they were written (a comment saying "Hi
-    Emma", a thanks to "Adam", a mail waiting to be sent): every text and JSON column of every
-    table but the append-only audit log. The database finds the rows that may mention them;
-    the pattern decides, so a namesake's longer name or address stays as it is."""
+    Emma", a thanks to "Adam", a mail waiting to be sent, an offering naming its contact):
+    every text and JSON column of every table but the append-only audit log. The database finds
+    the rows that may mention them; the pattern decides, so a namesake's longer name or address
+    stays as it is. An offering rewritten gets a new version, so the search index takes in its
+    new text and no longer finds it by the name."""
     if not needles:
         return
+    offerings: set[int] = set()
     pattern = _mention_pattern(needles)
     for table in Base.metadata.sorted_tables:
         if table.name in UNTOUCHED:
@@ -321,6 +325,12 @@ def _scrub_mentions(session: Session, needles: list[str]) -> None:
                     session.execute(update(table).where(
                         *(k == row[i] for i, k in enumerate(key))).values(
                         {column.name: scrubbed}))
+                    if table is Offering.__table__:
+                        offerings.add(row[0])
+    if offerings:
+        session.execute(update(Offering.__table__).where(
+            Offering.__table__.c.id.in_(offerings)).values(
+            version=Offering.__table__.c.version + 1))
 
 
 # Retention --------------------------------------------------------------------------------------

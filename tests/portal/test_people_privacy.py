@@ -20,6 +20,7 @@ from catalog.recognition import send_thanks
 from catalog.submission import submit_request
 from catalog.uploads import FileStore, Upload
 from catalog.workflow import add_comment, change_status
+from tests import factories
 from tests.request_fixtures import answers, berlin
 
 SECRET_TOKEN_NAME = "backup script"
@@ -175,6 +176,20 @@ def test_forget_finds_mentions_in_any_case_and_leaves_namesakes_alone(
     assert session.get(User, gemma.id).email == "gemma@example.com"  # can still sign in
     assert other.events[-1].body == ("As [removed] asked, cc [removed]; "
                                      "Gemma Employee-Smith and gemma@example.com too")
+
+
+def test_a_forgotten_name_in_an_offering_is_no_longer_found_by_search(
+        client, runner, session, it_dept, employee):
+    factories.make_offering(session, it_dept, slug="badges", title="Door badges",
+                            description="Ask Emma Employee about lost badges.")
+    session.commit()
+    assert client.get("/api/v1/search?q=Emma").get_json()["total"] == 1  # indexed
+    result = runner.invoke(args=["people", "forget", "emma@example.com", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/api/v1/search?q=Emma").get_json()["total"] == 0
+    assert client.get("/api/v1/search?q=badges").get_json()["total"] == 1
+    page = client.get("/departments/it/badges").get_data(as_text=True)
+    assert "Ask [removed] about lost badges." in page and "Emma" not in page
 
 
 def test_a_forgotten_person_cannot_sign_in(runner, client, auth, session, history, employee):
