@@ -98,3 +98,9 @@ def test_probe_stays_open_when_browsing_needs_sign_in(make_app):
 
 def test_probe_is_not_rate_limited(client):
     assert all(client.get("/healthz").status_code == 200 for _ in range(300))
+
+
+def test_probe_answers_a_load_balancer_asking_by_address(client):
+    response = client.get("/healthz", headers={"Host": "10.0.0.5:8000"})
+    assert response.status_code == 200 and response.get_json()["database"] == "ok"
+    assert client.get("/departments/", headers={"Host": "10.0.0.5:8000"}).status_code == 400
