@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalog.numbers import whole_number
 from catalog.people.privacy import Removal, purge_expired, remove_files
 
 from ..extensions import db
@@ -18,13 +19,18 @@ BATCH = 500  # requests per transaction
 def purge_expired_requests() -> Removal | None:
     """Purge every request past the retention period, a batch per transaction, deleting the
     files after each commit; None if no retention period is set."""
-    months = current_app.config["RETENTION_MONTHS"]
-    if not months:
+    setting = current_app.config["RETENTION_MONTHS"]
+    if not setting:
         return None
+    # -1 or 0.5 would make the cut-off now or later: every closed request's data gone at once.
+    months = whole_number(str(setting))
+    if not months:
+        raise click.ClickException(f"PORTAL_RETENTION_MONTHS must be a whole number of months "
+                                   f"(1 or more), not {setting!r}: nothing was purged.")
     total = Removal()
     while True:
         try:
-            removal = purge_expired(db.session, int(months), batch=BATCH)
+            removal = purge_expired(db.session, months, batch=BATCH)
             db.session.commit()
         except BaseException:
             db.session.rollback()

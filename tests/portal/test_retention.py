@@ -90,6 +90,15 @@ def test_without_a_retention_period_nothing_is_purged(runner, session, requests)
     assert _state(session, requests["old"])["answers"]["summary"] == "The old one"
 
 
+@pytest.mark.parametrize("months", [-1, 0.5, "six"])
+def test_a_retention_period_that_is_no_whole_number_purges_nothing(make_app, session, requests,
+                                                                   months):
+    result = make_app(RETENTION_MONTHS=months).test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code != 0 and "whole number of months" in result.output
+    for name in ("old", "recent"):
+        assert _state(session, requests[name])["purged"] is None
+
+
 @pytest.mark.slow
 def test_the_mail_worker_purges(app, session, requests, database_url):
     environment = {**os.environ, "PORTAL_DATABASE_URL": database_url,
