@@ -77,6 +77,8 @@ def page_key(params: Sequence[str] = ()) -> str:
                                 locale)
         else:
             who = "anonymous"
+            # The sign-in link leads back to this address.
+            g.nav_key = ("anonymous", locale, request.full_path)
     return f"page:{mark}:{locale}:{who}:{page_url(params)}"
 
 
@@ -115,7 +117,7 @@ def cached_page(params: Sequence[str] = ()) -> Callable[[View], View]:
     return decorate
 
 
-# Rendered headers of signed-in people, by everything they show (per process, bounded).
+# Rendered headers, by everything they show (per process, bounded).
 _NAVS: OrderedDict[tuple[object, ...], str] = OrderedDict()
 NAVS_KEPT = 5000
 
@@ -129,8 +131,7 @@ def nav_key(user_id: int, name: str, manages_any: bool, locale: str) -> tuple[ob
 
 
 def personal_nav() -> str:
-    """The header's personal part for this request; a signed-in person's is reused while
-    nothing it shows changes."""
+    """The header's personal part for this request, reused while nothing it shows changes."""
     key = g.get("nav_key")
     if key is None:
         return render_template("_personal_nav.html")

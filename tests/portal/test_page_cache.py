@@ -3,8 +3,10 @@ another or a page older than the last change (on this host or another sharing th
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -175,3 +177,12 @@ def test_parameters_a_page_reads_stay_in_its_key(client, session, it, count_quer
     with count_queries() as counted:
         client.get("/departments/hr?page=2")
     assert counted.n > 1  # another page of the list: computed
+
+
+def test_an_anonymous_header_leads_back_to_the_page_it_is_on(client, it):
+    """The kept anonymous header is per address: signing in returns to where one was."""
+    for url in (OFFERING, "/departments/it", OFFERING + "?utm_source=intranet", OFFERING):
+        for _ in range(2):  # rendered, then kept
+            page = client.get(url).get_data(as_text=True)
+            link = html.unescape(re.search(r'href="(/login[^"]*)"', page).group(1))
+            assert parse_qs(urlsplit(link).query)["next"][0].rstrip("?") == url
