@@ -73,15 +73,34 @@ def marked(segments: list[tuple[str, bool]]) -> Markup:
                             for text, matched in segments])
 
 
+_FACET_COUNT = Markup(' <span class="facet-count">({})</span>')
+_FACET_SELECTED = Markup('<li><span class="facet-selected" aria-current="true">{}{}</span></li>')
+_FACET_LINK = Markup('<li><a href="{}">{}{}</a></li>')
+
+
+def facet_link(label: str, count: int | None, selected: bool, href: str) -> Markup:
+    """One entry of a facet list: a link, or the selected entry; a function rather than a
+    macro because a results page has one per department and audience, and macros cost."""
+    counted = _FACET_COUNT.format(count) if count is not None else ""
+    if selected:
+        return _FACET_SELECTED.format(label, counted)
+    return _FACET_LINK.format(href, label, counted)
+
+
 def url_with(**changes: object) -> str:
-    """The current page's URL with some query arguments changed (for filters and pages)."""
-    args = request.args.to_dict()
+    """The current page's URL with some query arguments changed (for filters and pages).
+
+    The unchanged arguments are encoded once per request: a search page links every facet."""
+    if "url_with_args" not in g:
+        g.url_with_args = {key: urlencode({key: value})
+                           for key, value in request.args.to_dict().items()}
+    args = g.url_with_args.copy()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
         else:
-            args[key] = str(value)
-    return request.path + ("?" + urlencode(args) if args else "")
+            args[key] = urlencode({key: str(value)})
+    return request.path + ("?" + "&".join(args.values()) if args else "")
 
 
 def user_can(action: str, target: object = None) -> bool:
@@ -94,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale,
+                                 facet_link=facet_link,
                                  commitment_line=commitment_line, offering_url=offering_url)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
