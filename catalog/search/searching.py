@@ -46,23 +46,36 @@ def run(view: IndexView, built: BuiltQuery, criteria: Criteria, first: int, last
     department, audience = criteria.department, criteria.audience
     # compress: documents that are offerings (not the meta document, not deleted), in C.
     matched = list(compress(scores, map(ids.__getitem__, scores)))
-    in_department = matched if not department else [
-        d for d in matched if departments[d] == department]
-    open_to = matched if not audience else [d for d in matched if audience in audiences[d]]
     raw = RawResults(partial=deadline.passed)
     if facets:
-        by_audience: Counter[str] = Counter()
-        # Few distinct sets of audiences: count those, then spread to their members.
-        for members, n in Counter(map(audiences.__getitem__, in_department)).items():
-            for member in members:
-                by_audience[member] += n
-        raw.facets = {
-            "department": dict(Counter(map(departments.__getitem__, open_to)).most_common()),
-            "audience": {a: by_audience[a] for a in AUDIENCES if by_audience[a]},
-        }
-    wanted = open_to if not department else [d for d in open_to if departments[d] == department]
+        raw.facets = _facets(view, matched, department, audience)
+    wanted = matched
+    if department:
+        wanted = [d for d in wanted if departments[d] == department]
+    if audience:
+        wanted = [d for d in wanted if audience in audiences[d]]
     raw.total = len(wanted)
     # Ties keep the order the postings gave, which is the same for the same index.
     best = heapq.nlargest(last, wanted, key=scores.__getitem__)
     raw.hits = [RawHit(ids[d], scores[d], d) for d in best[first:last]]
     return raw
+
+
+def _facets(view: IndexView, matched: list[int], department: str | None,
+            audience: str | None) -> dict[str, dict[str, int]]:
+    """Departments of the matches open to the audience, audiences of those in the department.
+
+    The matches are counted once by (department, audiences) pair, in C; the few pairs are then
+    spread to both facets."""
+    by_department: Counter[str] = Counter()
+    by_audience: Counter[str] = Counter()
+    # Pairs in the order of their first match, so equal counts keep the matches' order.
+    for group, n in Counter(map(view.facet_group.__getitem__, matched)).items():
+        slug, members = view.facet_groups[group]
+        if not audience or audience in members:
+            by_department[slug] += n
+        if not department or slug == department:
+            for member in members:
+                by_audience[member] += n
+    return {"department": dict(by_department.most_common()),
+            "audience": {a: by_audience[a] for a in AUDIENCES if by_audience[a]}}

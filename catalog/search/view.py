@@ -98,6 +98,12 @@ class IndexView:
         self.deleted = frozenset(range(size)) - live
         for doc in self.deleted:
             self.offering_ids[doc] = 0
+        # Per document, its (department, audiences) pair as a small number: there are few
+        # pairs, and counting numbers is several times faster than counting both facets.
+        pairs: dict[tuple[str, frozenset[str]], int] = {}
+        self.facet_group = [pairs.setdefault(pair, len(pairs))
+                            for pair in zip(self.departments, self.audiences, strict=True)]
+        self.facet_groups = list(pairs)
         # Department names by slug, as of this index state (for the facets).
         self.department_names = dict(zip(self.departments, names, strict=True))
         self.department_names.pop("", None)
