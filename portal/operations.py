@@ -109,6 +109,12 @@ def production_problems(app: Flask, session: Session, workers: int) -> list[Prob
             "requests fail with `database is locked`",
             "use PostgreSQL (PORTAL_DATABASE_URL=postgresql://user@host:5432/portal), or run "
             "one worker (WEB_CONCURRENCY=1)"))
+    if str(config["RATELIMIT_STORAGE_URL"]).startswith("memory://") and workers > 1:
+        problems.append(Problem(
+            f"rate limits and sign-in throttling are counted in each of the {workers} "
+            f"workers' memory: every limit allows {workers} times what it says",
+            "count them in Redis, shared by all workers and hosts: "
+            "PORTAL_RATELIMIT_STORAGE_URL=redis://127.0.0.1:6379"))
     smtp = health.smtp_problem(smtp_settings())
     if smtp is not None:
         problems.append(Problem(

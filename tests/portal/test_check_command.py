@@ -74,7 +74,9 @@ def test_each_unsafe_setting_is_refused_with_its_fix(install, smtp_server):
     assert "PORTAL_SMTP_HOST" in text
     assert "secret key" in text and "secrets.token_hex(32)" in text
     assert "SQLite with 3 gunicorn workers" in text and "PORTAL_DATABASE_URL=postgresql" in text
-    assert len(problems) == 5
+    assert "counted in each of the 3 workers' memory" in text
+    assert "PORTAL_RATELIMIT_STORAGE_URL=redis://" in text
+    assert len(problems) == 6
     assert "not safe for production" in text
     assert "OK" not in result.stdout
 
@@ -97,6 +99,15 @@ def test_workers_are_read_from_gunicorns_environment(install, safe_settings, mon
     assert "SQLite with 2 gunicorn workers" in _check(app).stderr
     monkeypatch.delenv("GUNICORN_CMD_ARGS")
     assert _check(app).exit_code == 0
+
+
+def test_limits_shared_by_several_workers_need_a_shared_store(install, safe_settings):
+    app = install(**safe_settings, RATELIMIT_STORAGE_URL="redis://127.0.0.1:6379")
+    assert _check(app, "--workers", "4").exit_code == 1  # SQLite, not the limits
+    assert "workers' memory" not in _check(app, "--workers", "4").stderr
+    app = install(**safe_settings)
+    assert "counted in each of the 4 workers' memory" in _check(app, "--workers", "4").stderr
+    assert _check(app, "--workers", "1").exit_code == 0
 
 
 def test_database_without_the_current_schema_is_refused(make_app, safe_settings, tmp_path):
