@@ -191,6 +191,9 @@ def _derive_sign_in_settings(config: Config) -> None:
     config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
     # Retry-After goes on 429 answers only (portal/rate_limits.py), not on every answer.
     config["RATELIMIT_HEADERS_ENABLED"] = False
+    # If the shared store (Redis) is down, count in memory meanwhile rather than fail pages.
+    config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] = True
+    config["RATELIMIT_SWALLOW_ERRORS"] = True
 
 
 def database_uri(url: str | None, instance_path: Path) -> str:

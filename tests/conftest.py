@@ -143,6 +143,7 @@ def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
         with other.app_context():
             db.engine.dispose()
     limiter.init_app(app)  # one global limiter: give it back the fixture app's storage
+    limiter._storage_dead = False  # and forget a store another app found unreachable
 
 
 @pytest.fixture

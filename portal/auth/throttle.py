@@ -6,16 +6,21 @@ refused with 429, the right password too, until the window has passed.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter, RateLimiter
 
 from catalog.people.accounts import normalize_email
 
 from ..extensions import limiter
+
+log = logging.getLogger(__name__)
 
 
 def _limits(email: str) -> list[tuple[RateLimitItem, str, str]]:
@@ -28,16 +33,33 @@ def _limits(email: str) -> list[tuple[RateLimitItem, str, str]]:
 
 def retry_after(email: str) -> int | None:
     """Seconds until another attempt is allowed, or None if one is allowed now."""
+    counts = _counts()
     waits = []
     for item, scope, key in _limits(email):
-        if not limiter.limiter.test(item, scope, key):
-            reset_at = limiter.limiter.get_window_stats(item, scope, key).reset_time
+        if not counts.test(item, scope, key):
+            reset_at = counts.get_window_stats(item, scope, key).reset_time
             waits.append(max(1, math.ceil(reset_at - time.time())))
     return max(waits) if waits else None
 
 
 def record_failure(email: str) -> None:
+    counts = _counts()
     for item, scope, key in _limits(email):
-        limiter.limiter.hit(item, scope, key)
+        counts.hit(item, scope, key)
 
 
+# Counts kept in this process while the shared store does not answer.
+_fallback = FixedWindowRateLimiter(MemoryStorage())
+
+
+def _counts() -> RateLimiter:
+    """The shared store's counts, or this process's while that store (Redis) is down: signing
+    in keeps working and stays throttled, per process, until it is back."""
+    shared = limiter.limiter
+    try:
+        if shared.storage.check():
+            return shared
+    except Exception:  # the storage's own connection error, whatever the backend
+        pass
+    log.warning("the rate-limit store does not answer; counting sign-in failures in memory")
+    return _fallback

@@ -151,3 +151,21 @@ def test_api_writes_of_any_kind_are_limited(client, session, desk, employee, age
     assert client.get(f"/api/v1/requests/{ref}", headers=staff).status_code == 200
     assert client.post(f"/api/v1/requests/{ref}/comments", json={"body": "Thanks"},
                        headers=bearer(employee)).status_code == 201
+
+
+def test_searches_still_answer_while_the_limit_store_is_down(make_app):
+    """Redis unreachable: limits are counted in memory meanwhile, pages do not fail."""
+    app = make_app(RATELIMIT_STORAGE_URL="redis://127.0.0.1:9", SEARCH_LIMIT="2 per minute")
+    client = app.test_client()
+    answers = [client.get(f"/search?q=word{number}").status_code for number in range(3)]
+    assert 500 not in answers
+    assert answers[:2] == [200, 200]
+
+
+def test_signing_in_still_works_while_the_limit_store_is_down(make_app):
+    app = make_app(RATELIMIT_STORAGE_URL="redis://127.0.0.1:9", LOGIN_LIMIT_PER_ADDRESS="2/minute")
+    client = app.test_client()
+    answers = [client.post("/login", data={"email": "nobody@example.com",
+                                           "password": "wrong-password"}).status_code
+               for _ in range(3)]
+    assert answers == [200, 200, 429]  # refused, and still throttled (in memory meanwhile)
