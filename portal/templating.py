@@ -64,13 +64,13 @@ def offering_url(offering: Offering) -> str:
     return head + dept + rest.replace("-slug-", slug, 1)
 
 
-_MARK = Markup("<mark>%s</mark>")
-
-
 def marked(segments: list[tuple[str, bool]]) -> Markup:
-    """Text cut into (text, matched) pieces by catalog.search, the matched pieces marked."""
-    return Markup("").join([_MARK % text if matched else escape(text)
-                            for text, matched in segments])
+    """Text cut into (text, matched) pieces by catalog.search, the matched pieces marked.
+
+    Each piece is escaped and joined as plain text, then wrapped once: Markup's own % and
+    join escape through Python helpers, three times the cost (a results page marks 40)."""
+    return Markup("".join([f"<mark>{escape(text)}</mark>" if matched else escape(text)
+                           for text, matched in segments]))
 
 
 # Filled with % (which escapes, as format does, at a third of its cost).

@@ -27,11 +27,6 @@ class Matcher:
         self.inner = tuple(s for s in self.stems if len(s) > MIN_PART)
         self._seen: dict[str, bool] = {}
 
-    def __call__(self, word: str) -> bool:
-        if word not in self._seen:
-            self._seen[word] = self._matches(word)
-        return self._seen[word]
-
     def _matches(self, word: str) -> bool:
         folded = fold(word)
         if folded in self.words or stem(folded, self.language) in self.stems:
@@ -42,8 +37,13 @@ class Matcher:
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int,
                                                                                         int]]:
+        seen = self._seen  # each word once per page; a page looks through about 500
         for match in WORD_RE.finditer(text, start, len(text) if end is None else end):
-            if self(match.group()):
+            word = match.group()
+            found = seen.get(word)
+            if found is None:
+                found = seen[word] = self._matches(word)
+            if found:
                 yield match.span()
 
 

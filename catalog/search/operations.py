@@ -179,7 +179,10 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
         offering = offerings.get(raw.offering_id)
         if offering is None:
             continue  # changed since the index saw it; the next catch-up drops it
-        matcher = matchers.setdefault(language_of(offering), Matcher(built, language_of(offering)))
+        language = language_of(offering)
+        if language not in matchers:  # one per language and page, with its memo of words
+            matchers[language] = Matcher(built, language)
+        matcher = matchers[language]
         hits.append(Hit(
             offering=offering,
             score=raw.score,
