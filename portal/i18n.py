@@ -8,6 +8,9 @@ from babel import support
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 
 from .extensions import babel
@@ -53,6 +56,15 @@ def page_translations() -> support.NullTranslations:
     return found[1]
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, **variables: object) -> str:
+    """Jinja's newstyle gettext: escaped as a template value, always %-formatted."""
+    translated = page_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
 class _WTFormsMessages:
     """WTForms' own messages ("Not a valid integer value.") in the page's language.
 
@@ -88,4 +100,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: page_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
         newstyle=True)
+    # `_` and `gettext` as Jinja's newstyle gettext does it, called directly: Jinja's `_`
+    # goes through three context calls per string.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     app.before_request(_share_wtforms_messages)
