@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from jinja2.bccache import Bucket, BytecodeCache
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, MetaData, event, text
 from sqlalchemy.orm import Session
 
 from catalog.models import Base, User
@@ -44,10 +44,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
-# Tables of earlier schemas that would keep a shared PostgreSQL database's tables from dropping.
-RETIRED_TABLES = ("adherence_minutes",)
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """PostgreSQL when PORTAL_TEST_DATABASE_URL is set, else a SQLite file for the session."""
@@ -62,14 +58,11 @@ def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     os.environ["PORTAL_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":  # and tables the models no longer have
-            with db.engine.begin() as connection:
-                for name in RETIRED_TABLES:
-                    connection.execute(text(f"DROP TABLE IF EXISTS {name} CASCADE"))
-        Base.metadata.drop_all(db.engine)
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        # Every table the database has, also those of earlier schemas and alembic_version (a
+        # shared PostgreSQL database keeps what earlier runs and other branches left).
+        found = MetaData()
+        found.reflect(db.engine)
+        found.drop_all(db.engine)
         Base.metadata.create_all(db.engine)
         db.engine.dispose()
     yield
