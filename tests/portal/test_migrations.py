@@ -49,3 +49,41 @@ def test_migrations_match_the_models_and_downgrade_cleanly(empty_database_url, t
         downgrade(directory=str(MIGRATIONS), revision="base")
         upgrade(directory=str(MIGRATIONS))
         db.engine.dispose()
+
+
+def test_upgrading_a_database_with_requests_fills_the_adherence_rollups(
+        empty_database_url, tmp_path, monkeypatch):
+    """A database from before the rollups gets them filled from its requests on upgrade."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from catalog.models import AdherenceDay, AdherenceHistogram
+    from tests import factories
+    from tests.adherence_fixtures import insert_requests, request_row
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        session = db.session
+        department = factories.make_department(session)
+        offering = factories.make_offering(session, department)
+        requester = factories.make_user(session)
+        session.commit()
+        created = datetime(2026, 11, 2, 9, tzinfo=UTC)
+        insert_requests(session, [request_row(department, offering, requester, created)
+                                  for _ in range(3)])
+
+        def rollups() -> tuple[int, int]:
+            return (session.scalar(select(func.sum(AdherenceDay.requests))),
+                    session.scalar(select(func.count()).select_from(AdherenceHistogram)))
+
+        kept = rollups()
+        assert kept[0] == 3 and kept[1] > 0
+        session.close()
+        downgrade(directory=str(MIGRATIONS), revision="7c8e542de409")  # before the rollups
+        upgrade(directory=str(MIGRATIONS))
+        assert rollups() == kept
+        session.close()
+        db.engine.dispose()

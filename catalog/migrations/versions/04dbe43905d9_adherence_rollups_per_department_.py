@@ -1,7 +1,8 @@
 """adherence rollups per department, offering, priority and day
 
-Creates the rollup tables; b3f1c2d4e5a6 fills them from the requests already stored (the same
-computation as `flask --app portal rollups rebuild`).
+Creates the rollup tables (day counts, and the histograms of measured minutes in dyadic spans
+of days, catalog.commitments.histograms) and fills them from the requests already stored (the
+same computation as `flask --app portal rollups rebuild`).
 
 Revision ID: 04dbe43905d9
 Revises: 7c8e542de409
@@ -10,6 +11,7 @@ Create Date: 2026-11-28 06:30:29.398045
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 import catalog.models.base
 
@@ -40,29 +42,26 @@ def upgrade():
     with op.batch_alter_table('adherence_day', schema=None) as batch_op:
         batch_op.create_index('ix_adherence_day_offering_id_day', ['offering_id', 'day'], unique=False)
 
-    op.create_table('adherence_minutes',
-    sa.Column('department_id', sa.Integer(), nullable=False),
-    sa.Column('offering_id', sa.Integer(), nullable=False),
-    sa.Column('priority', sa.String(length=20), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
+    op.create_table('adherence_histogram',
+    sa.Column('scope', sa.String(length=10), nullable=False),
+    sa.Column('exact', sa.Boolean(), nullable=False),
+    sa.Column('node', sa.BigInteger(), nullable=False),
+    sa.Column('key', sa.Integer(), nullable=False),
     sa.Column('measure', sa.String(length=20), nullable=False),
-    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.Column('priority', sa.String(length=20), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_adherence_minutes_department_id_department'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['offering_id'], ['offering.id'], name=op.f('fk_adherence_minutes_offering_id_offering'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('department_id', 'offering_id', 'priority', 'day', 'measure', 'minutes', name=op.f('pk_adherence_minutes'))
+    sa.PrimaryKeyConstraint('scope', 'exact', 'node', 'key', 'measure', 'priority', 'value', name=op.f('pk_adherence_histogram')),
+    sqlite_with_rowid=False
     )
-    with op.batch_alter_table('adherence_minutes', schema=None) as batch_op:
-        batch_op.create_index('ix_adherence_minutes_histogram', ['department_id', 'measure', 'priority', 'minutes', 'day', 'count'], unique=False)
-        batch_op.create_index('ix_adherence_minutes_offering_id_day', ['offering_id', 'day'], unique=False)
-
     with op.batch_alter_table('service_request', schema=None) as batch_op:
         batch_op.create_index('ix_service_request_unanswered', ['first_response_at', 'status', 'paused_at'], unique=False)
 
     # ### end Alembic commands ###
 
-    # Filled from the requests there are by b3f1c2d4e5a6 (rollups.rebuild writes the newest
-    # schema, which does not exist yet here).
+    # Fill both from the requests there are.
+    from catalog.commitments import rollups
+    rollups.rebuild(Session(bind=op.get_bind()))
 
 
 def downgrade():
@@ -70,11 +69,7 @@ def downgrade():
     with op.batch_alter_table('service_request', schema=None) as batch_op:
         batch_op.drop_index('ix_service_request_unanswered')
 
-    with op.batch_alter_table('adherence_minutes', schema=None) as batch_op:
-        batch_op.drop_index('ix_adherence_minutes_offering_id_day')
-        batch_op.drop_index('ix_adherence_minutes_histogram')
-
-    op.drop_table('adherence_minutes')
+    op.drop_table('adherence_histogram')
     with op.batch_alter_table('adherence_day', schema=None) as batch_op:
         batch_op.drop_index('ix_adherence_day_offering_id_day')
 

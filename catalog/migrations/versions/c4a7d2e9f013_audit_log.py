@@ -1,7 +1,7 @@
 """audit log of changes to rights and structure
 
 Revision ID: c4a7d2e9f013
-Revises: b3f1c2d4e5a6
+Revises: 680ed92ec54e
 Create Date: 2026-11-28 08:58:00.000000
 
 """
@@ -13,7 +13,7 @@ import catalog.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'c4a7d2e9f013'
-down_revision = 'b3f1c2d4e5a6'
+down_revision = '680ed92ec54e'
 branch_labels = None
 depends_on = None
 
