@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app, g, render_template, session
+from flask import Flask, current_app, g, render_template
 from flask_babel import ngettext
 from flask_limiter import RateLimitExceeded, RouteLimit
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .auth.identity import bearer_token
+from .auth.identity import cookie_session_account
 from .errors import json_error, wants_json
 from .extensions import limiter
 
@@ -30,10 +30,9 @@ WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 def signed_in_id() -> int | None:
     """The signed-in user's id; a session cookie names it without loading the account (the
     cached search page loads none)."""
-    if bearer_token() is None and not g.get("proxy_named"):
-        account = str(session.get("_user_id", "")).partition(":")[0]
-        if account.isdecimal():
-            return int(account)
+    found = cookie_session_account()
+    if found is not None:
+        return found[0]
     return current_user.id if current_user.is_authenticated else None
 
 

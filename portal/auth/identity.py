@@ -71,11 +71,25 @@ def load_user(user_id: str) -> User | None:
     """
     if _externally_authenticated():
         return load_user_from_request(None)
-    account, _, key = user_id.partition(":")
-    account_id = whole_number(account)
-    if account_id is None or not key:
+    found = session_account(user_id)
+    if found is None:
         return None  # a cookie from before sessions were kept on the server
-    return sessions.user_for_session(db.session, account_id, key)
+    return sessions.user_for_session(db.session, *found)
+
+
+def session_account(cookie_value: object) -> tuple[int, str] | None:
+    """(account id, session key) of a session or remember-me cookie's `<id>:<key>`."""
+    account, _, key = str(cookie_value).partition(":")
+    account_id = whole_number(account)
+    return (account_id, key) if account_id is not None and key else None
+
+
+def cookie_session_account() -> tuple[int, str] | None:
+    """The account and key the session cookie names, where the cookie is what identifies the
+    request (not a token or the proxy). Not checked against the database."""
+    if _externally_authenticated():
+        return None
+    return session_account(session.get("_user_id", ""))
 
 
 def session_viewer() -> tuple[sessions.Viewer, str] | None:
@@ -83,12 +97,8 @@ def session_viewer() -> tuple[sessions.Viewer, str] | None:
     loading the account: for a cached page, which needs no more. None where the session cookie
     is not what identifies the request (a token, the proxy, a remember-me cookie alone) or
     where the account has been loaded already."""
-    if "_login_user" in g or _externally_authenticated():
-        return None
-    account, _, key = str(session.get("_user_id", "")).partition(":")
-    if not account.isdecimal() or not key:
-        return None
-    return sessions.viewer_for_session(db.session, int(account), key)
+    found = None if "_login_user" in g else cookie_session_account()
+    return None if found is None else sessions.viewer_for_session(db.session, *found)
 
 
 @login_manager.request_loader
