@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .catalog_file.validate import SLUG
 from .errors import NotFound
@@ -127,6 +127,18 @@ def find_offering(session: Session, department_slug: str, slug: str) -> Found[Of
 def get_offering(session: Session, offering_id: int) -> Offering:
     offering = session.get(Offering, offering_id)
     if offering is None:
+        raise NotFound(_("There is no offering %(id)d.", id=offering_id))
+    return offering
+
+
+def embeddable_offering(session: Session, offering_id: int) -> Offering:
+    """The offering an intranet card shows: published or retired, never a draft (a card is
+    public, whoever happens to look at it), with what the card shows loaded."""
+    offering = session.scalar(
+        select(Offering).where(Offering.id == offering_id).options(
+            joinedload(Offering.department).selectinload(Department.commitments),
+            joinedload(Offering.replaced_by)))
+    if offering is None or offering.status == "draft":
         raise NotFound(_("There is no offering %(id)d.", id=offering_id))
     return offering
 

@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import (
         auth,
         commands,
+        cors,
         display,
         errors,
         i18n,
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .commitments import bp as commitments_bp
     from .extensions import csrf, db, migrate
     from .health import bp as health_bp
+    from .intranet import bp as intranet_bp
     from .manage import bp as manage_bp
     from .profile import bp as profile_bp
     from .queue import bp as queue_bp
@@ -73,8 +75,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     rate_limits.init_app(app)
     security_headers.init_app(app)
+    cors.init_app(app)
     commands.init_app(app)
     for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp,
-                      commitments_bp, profile_bp, health_bp):
+                      commitments_bp, profile_bp, health_bp, intranet_bp):
         app.register_blueprint(blueprint)
     return app

@@ -45,8 +45,11 @@ DEFAULTS: dict[str, Any] = {
     # Months after which the answers, texts and files of closed requests are removed by the
     # worker (send-mail --loop) or `purge`; None: kept.
     "RETENTION_MONTHS": None,
-    # Origins allowed to show the portal's pages in a frame (CSP frame-ancestors), spaces between.
-    "FRAME_ANCESTORS": "'self'",
+    # Origins allowed to show the embeddable cards (/embed/...) in a frame (CSP frame-ancestors),
+    # commas or spaces between; every other page may be framed only by the portal itself.
+    "FRAME_ANCESTORS": "",
+    # Origins whose pages may read the read-only JSON API from a browser (CORS), commas between.
+    "CORS_ORIGINS": "",
     # Hosts or origins images in owner Markdown may load from, besides the portal itself.
     "MARKDOWN_IMAGE_HOSTS": "",
 

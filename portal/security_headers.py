@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from werkzeug.wrappers import Response
 
 # A CSP source: a keyword of the two that make sense here, or an origin/host without spaces,
 # semicolons, commas or quotes (anything else could end the directive and add another).
+EMBED_PREFIX = "/embed/"
 _SOURCE = re.compile(r"'self'|'none'|(?:[a-z][a-z0-9+.-]*://)?[^\s;,'\"]+", re.IGNORECASE)
 
 
@@ -21,10 +22,13 @@ class SecurityHeaders:
     """The headers every response gets, and where Markdown images may come from."""
 
     headers: dict[str, str]
+    # The cards made for intranet iframes (/embed/...): framed by PORTAL_FRAME_ANCESTORS too.
+    embed_headers: dict[str, str] = field(default_factory=dict)
     image_sources: frozenset[str] = field(default_factory=frozenset)
 
     def apply(self, response: Response) -> Response:
-        for name, value in self.headers.items():
+        headers = self.embed_headers if request.path.startswith(EMBED_PREFIX) else self.headers
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response
 
@@ -40,27 +44,36 @@ def sources(value: str | list[str] | None, setting: str) -> list[str]:
 
 def build(config: dict) -> SecurityHeaders:
     """The headers for a configuration (raises ValueError on a malformed source)."""
-    ancestors = sources(config["FRAME_ANCESTORS"], "FRAME_ANCESTORS") or ["'self'"]
+    embedders = sources(config["FRAME_ANCESTORS"], "FRAME_ANCESTORS")
     image_hosts = sources(config["MARKDOWN_IMAGE_HOSTS"], "MARKDOWN_IMAGE_HOSTS")
     base = urlsplit(str(config["BASE_URL"]))
-    policy = "; ".join([
-        "default-src 'self'", "script-src 'self'", "style-src 'self'",
-        " ".join(["img-src 'self'", *image_hosts]), "object-src 'none'", "base-uri 'self'",
-        "form-action 'self'", " ".join(["frame-ancestors", *ancestors]),
-    ])
-    headers = {
-        "Content-Security-Policy": policy,
-        "Referrer-Policy": "same-origin",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if ancestors == ["'self'"]:
-        headers["X-Frame-Options"] = "SAMEORIGIN"
-    elif ancestors == ["'none'"]:
-        headers["X-Frame-Options"] = "DENY"
-    if base.scheme.lower() == "https":
-        headers["Strict-Transport-Security"] = "max-age=31536000"
+
+    def headers_framed_by(ancestors: list[str]) -> dict[str, str]:
+        policy = "; ".join([
+            "default-src 'self'", "script-src 'self'", "style-src 'self'",
+            " ".join(["img-src 'self'", *image_hosts]), "object-src 'none'", "base-uri 'self'",
+            "form-action 'self'", " ".join(["frame-ancestors", *ancestors]),
+        ])
+        headers = {
+            "Content-Security-Policy": policy,
+            "Referrer-Policy": "same-origin",
+            "X-Content-Type-Options": "nosniff",
+        }
+        if ancestors == ["'self'"]:
+            headers["X-Frame-Options"] = "SAMEORIGIN"
+        elif ancestors == ["'none'"]:
+            headers["X-Frame-Options"] = "DENY"
+        if base.scheme.lower() == "https":
+            headers["Strict-Transport-Security"] = "max-age=31536000"
+        return headers
+
+    # Only the cards are for other sites' frames; every other page may be framed by itself.
+    embed_ancestors = embedders if "'none'" in embedders else ["'self'", *embedders]
     own_origin = f"{base.scheme.lower()}://{base.netloc.lower()}"
-    return SecurityHeaders(headers, frozenset([own_origin, *(h.lower() for h in image_hosts)]))
+    return SecurityHeaders(
+        headers_framed_by(["'self'"]),
+        headers_framed_by(list(dict.fromkeys(embed_ancestors))),
+        frozenset([own_origin, *(h.lower() for h in image_hosts)]))
 
 
 def markdown_image_sources() -> frozenset[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, url_for
@@ -104,6 +105,13 @@ def url_with(**changes: object) -> str:
     return request.path + ("?" + "&".join(args.values()) if args else "")
 
 
+def rfc3339(value: datetime) -> str:
+    """A time as Atom writes it, in UTC: 2026-11-28T09:30:00Z (stored times may be naive UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+
+
 def user_can(action: str, target: object = None) -> bool:
     return can(current_user, action, target)
 
@@ -113,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["marked"] = marked
+    app.jinja_env.filters["rfc3339"] = rfc3339
     app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale,
                                  facet_link=facet_link,
                                  commitment_line=commitment_line, offering_url=offering_url)

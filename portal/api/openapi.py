@@ -149,6 +149,28 @@ SPEC: dict[str, Any] = {
 }
 
 
+# The read endpoints answer pages of PORTAL_CORS_ORIGINS (portal/cors.py): GET only, no cookies.
+CORS_READ_PATHS = ("/departments", "/departments/{dept}", "/departments/{dept}/{offering}",
+                   "/search", "/suggest")
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": {
+        "schema": {"type": "string"},
+        "description": "The calling page's origin, when it is one of `PORTAL_CORS_ORIGINS`"},
+    "Vary": {"schema": {"type": "string"}, "description": "Includes `Origin` when CORS is on"},
+}
+for _name in CORS_READ_PATHS:
+    SPEC["paths"][_name]["get"]["responses"]["200"]["headers"] = CORS_HEADERS
+    SPEC["paths"][_name]["options"] = {
+        "summary": "CORS preflight of a page of `PORTAL_CORS_ORIGINS` (GET only)",
+        "parameters": [p for p in SPEC["paths"][_name]["get"]["parameters"] if p["in"] == "path"],
+        "responses": {"200": {"description": "Allowed methods and headers", "headers": {
+            **CORS_HEADERS,
+            "Access-Control-Allow-Methods": {"schema": {"type": "string"}},
+            "Access-Control-Allow-Headers": {"schema": {"type": "string"}},
+            "Access-Control-Max-Age": {"schema": {"type": "integer"}},
+            "Allow": {"schema": {"type": "string"}}}}}}
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     return jsonify(SPEC)

@@ -66,7 +66,8 @@ def pages(session) -> list[str]:
         f"/departments/{dept}/{offering.slug}/request", "/search?q=laptop", "/commitments",
         "/requests/", f"/requests/{request.ref}", "/profile", "/manage/", "/manage/queue/",
         f"/manage/departments/{dept}/", f"/manage/departments/{dept}/offerings/{offering.slug}",
-        "/login",
+        "/login", "/feeds/catalog.atom", f"/departments/{dept}/feed.atom",
+        f"/embed/o/{offering.id}", f"/embed/departments/{dept}",
     ]
 
 

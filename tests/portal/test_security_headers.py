@@ -68,17 +68,28 @@ def test_cached_pages_get_the_headers_too(client: FlaskClient, laptop):
     assert_secured(client.get("/departments/it").headers)
 
 
-def test_frame_ancestors_follow_the_setting(make_app, laptop):
-    intranet = make_app(FRAME_ANCESTORS="'self' https://intranet.example.com").test_client()
-    headers = intranet.get("/departments/it").headers
-    assert directives(headers)["frame-ancestors"] == ["'self'", "https://intranet.example.com"]
-    assert "X-Frame-Options" not in headers  # it would forbid the intranet's frame
+def test_only_the_embeddable_cards_follow_the_frame_setting(make_app, laptop):
+    intranet = make_app(FRAME_ANCESTORS="https://intranet.example.com").test_client()
+    page = intranet.get("/departments/it").headers
+    assert directives(page)["frame-ancestors"] == ["'self'"]  # the portal itself: never
+    assert page["X-Frame-Options"] == "SAMEORIGIN"
+    card = intranet.get(f"/embed/o/{laptop.id}")
+    assert card.status_code == 200
+    assert directives(card.headers)["frame-ancestors"] == ["'self'",
+                                                          "https://intranet.example.com"]
+    assert "X-Frame-Options" not in card.headers  # it would forbid the intranet's frame
     from_env_list = make_app(FRAME_ANCESTORS=["https://a.example.com", "https://b.example.com"])
-    assert directives(from_env_list.test_client().get("/").headers)["frame-ancestors"] == [
-        "https://a.example.com", "https://b.example.com"]
-    nobody = make_app(FRAME_ANCESTORS="'none'").test_client().get("/").headers
-    assert directives(nobody)["frame-ancestors"] == ["'none'"]
-    assert nobody["X-Frame-Options"] == "DENY"
+    assert directives(from_env_list.test_client().get("/embed/departments/it").headers)[
+        "frame-ancestors"] == ["'self'", "https://a.example.com", "https://b.example.com"]
+    nobody = make_app(FRAME_ANCESTORS="'none'").test_client().get(f"/embed/o/{laptop.id}")
+    assert directives(nobody.headers)["frame-ancestors"] == ["'none'"]
+    assert nobody.headers["X-Frame-Options"] == "DENY"
+
+
+def test_by_default_cards_may_be_framed_by_the_portal_only(client, laptop):
+    card = client.get(f"/embed/o/{laptop.id}").headers
+    assert directives(card)["frame-ancestors"] == ["'self'"]
+    assert card["X-Frame-Options"] == "SAMEORIGIN"
 
 
 @pytest.mark.parametrize("setting", ["'self'; script-src *", "'unsafe-inline'",
