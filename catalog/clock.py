@@ -54,7 +54,7 @@ EXTRA_CATEGORIES = {"DE-BY": ("catholic",)}
 
 
 @lru_cache(maxsize=512)
-def _holiday_dates(region: str, year: int) -> frozenset[date]:
+def holiday_dates(region: str, year: int) -> frozenset[date]:
     # Building a holidays table is slow compared with a set lookup, hence the
     # cache. Neighbouring years are included because an "observed" day can be
     # filed under the year of the holiday it replaces (e.g. 31 Dec for 1 Jan).
@@ -67,7 +67,7 @@ def _holiday_dates(region: str, year: int) -> frozenset[date]:
     return frozenset(day for day in table if day.year == year)
 
 
-def _as_utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     if not isinstance(value, datetime):
         raise TypeError(f"expected a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -133,19 +133,19 @@ class BusinessCalendar:
     def is_working_day(self, day: date) -> bool:
         """Tell whether a local date is a working weekday and not a public holiday."""
         if isinstance(day, datetime):
-            day = _as_utc(day).astimezone(self.zone).date()
+            day = as_utc(day).astimezone(self.zone).date()
         if WEEKDAYS[day.weekday()] not in self.days:
             return False
-        return self.holidays is None or day not in _holiday_dates(self.holidays, day.year)
+        return self.holidays is None or day not in holiday_dates(self.holidays, day.year)
 
     def is_open(self, at: datetime) -> bool:
         """Tell whether the instant lies in working hours (opening inclusive, closing not)."""
-        at_utc = _as_utc(at)
+        at_utc = as_utc(at)
         return next(self._intervals(at_utc, at_utc + _TICK), None) is not None
 
     def next_opening(self, at: datetime) -> datetime:
         """Return ``at`` if open, else the next opening, in the calendar's zone."""
-        at_utc = _as_utc(at)
+        at_utc = as_utc(at)
         first = next(self._intervals(at_utc, at_utc + MAX_SEARCH_DAYS * _ONE_DAY), None)
         if first is None:
             raise ValueError(f"no working time within {MAX_SEARCH_DAYS} days after {at}")
@@ -159,13 +159,13 @@ class BusinessCalendar:
         """
         if minutes < 0:
             raise ValueError(f"target must not be negative, got {minutes} minutes")
-        start_utc = _as_utc(start)
+        start_utc = as_utc(start)
         remaining = timedelta(minutes=minutes)
         horizon = start_utc + MAX_SEARCH_DAYS * _ONE_DAY
         pauses = list(pauses)
         if any(pause_end is None for _, pause_end in pauses):
             raise ValueError("nothing is due while the clock is paused")
-        merged = _merge_pauses(pauses, start_utc, horizon)
+        merged = merge_pauses(pauses, start_utc, horizon)
         for opens, closes in _without(self._intervals(start_utc, horizon), merged):
             available = closes - opens
             # "<=" makes a target that runs out exactly at closing due at closing.
@@ -184,19 +184,19 @@ class BusinessCalendar:
         pauses: Iterable[Pause] = (),
     ) -> float:
         """Business minutes from ``start`` to ``end`` minus paused time; 0 if end <= start."""
-        start_utc, end_utc = _as_utc(start), _as_utc(end)
+        start_utc, end_utc = as_utc(start), as_utc(end)
         if end_utc <= start_utc:
             return 0.0
         # Merged pauses are disjoint, so their working time can simply be subtracted.
         worked = self._working_time(start_utc, end_utc)
-        for pause_start, pause_end in _merge_pauses(pauses, start_utc, end_utc):
+        for pause_start, pause_end in merge_pauses(pauses, start_utc, end_utc):
             worked -= self._working_time(pause_start, pause_end)
         return worked.total_seconds() / 60
 
     def _working_time(self, since: datetime, until: datetime) -> timedelta:
         return sum((c - o for o, c in self._intervals(since, until)), timedelta())
 
-    def _opening_hours(self, day: date) -> tuple[datetime, datetime]:
+    def opening_hours(self, day: date) -> tuple[datetime, datetime]:
         # Combine in local time, then convert: on DST days the wall-clock hours
         # map to the real instants. A wall time in a DST gap resolves forward.
         zone = self.zone
@@ -213,7 +213,7 @@ class BusinessCalendar:
         last = until.astimezone(zone).date() + _ONE_DAY
         while day <= last:
             if self.is_working_day(day):
-                opens, closes = self._opening_hours(day)
+                opens, closes = self.opening_hours(day)
                 opens, closes = max(opens, since), min(closes, until)
                 if opens < closes:
                     yield opens, closes
@@ -237,14 +237,14 @@ def _without(
             yield opens, closes
 
 
-def _merge_pauses(
+def merge_pauses(
     pauses: Iterable[Pause], start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime]]:
     """Clip pauses to [start, end] and merge overlaps into sorted disjoint intervals."""
     clipped: list[tuple[datetime, datetime]] = []
     for pause_start, pause_end in pauses:
-        begins = _as_utc(pause_start)
-        ends = end if pause_end is None else _as_utc(pause_end)
+        begins = as_utc(pause_start)
+        ends = end if pause_end is None else as_utc(pause_end)
         if pause_end is not None and ends < begins:
             raise ValueError(f"pause ends before it starts: {pause_start} .. {pause_end}")
         begins, ends = max(begins, start), min(ends, end)

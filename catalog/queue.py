@@ -96,7 +96,9 @@ def department_queue(session: Session, departments: list[Department], user: User
         select(ServiceRequest)
         .where(ServiceRequest.department_id.in_([d.id for d in departments]))
         .options(joinedload(ServiceRequest.offering), joinedload(ServiceRequest.requester),
-                 joinedload(ServiceRequest.assignee))
+                 joinedload(ServiceRequest.assignee),
+                 # The status events: each row explains its next due time, pauses included.
+                 selectinload(ServiceRequest.events))
         .order_by(next_due().is_(None), next_due(), ServiceRequest.id)
     )
     query = _status_filter(query, filters.status)

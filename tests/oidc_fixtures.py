@@ -21,7 +21,6 @@ missing or does not hold the pinned version.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import html
 import json
 import os
@@ -40,12 +39,13 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 
 import pytest
 
+from tests.node_packages import NodePackageError, ensure_installed
+
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
 CLIENT_ID = "portal"
 CLIENT_SECRET = "portal-test-secret"
 READY = "OIDC_PROVIDER_READY "
 START_TIMEOUT = 30
-NPM_TIMEOUT = 600
 
 
 class OidcProviderError(RuntimeError):
@@ -140,49 +140,12 @@ class _NoRedirects(HTTPRedirectHandler):
         return None
 
 
-def _pinned_version() -> str:
-    package = json.loads((OIDC_DIR / "package.json").read_text("utf-8"))
-    return package["dependencies"]["oidc-provider"]
-
-
-def _installed_version() -> str | None:
-    if not (OIDC_DIR / "node_modules" / ".package-lock.json").exists():
-        return None  # npm writes it last: without it the install is missing or unfinished
-    with contextlib.suppress(OSError, ValueError, KeyError):
-        return json.loads((OIDC_DIR / "node_modules" / "oidc-provider" / "package.json")
-                          .read_text("utf-8"))["version"]
-    return None
-
-
 def ensure_node_modules() -> None:
-    """Runs `npm ci` in tests/oidc unless node_modules holds the pinned oidc-provider; a file
-    lock keeps parallel test runs (pytest-xdist workers, two checkouts' runs) from clashing."""
-    if _installed_version() == _pinned_version():
-        return
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        raise OidcProviderError("the OpenID Connect tests need Node.js (node and npm, version 20 "
-                                "or later) on PATH to run tests/oidc/provider.mjs")
-    with open(OIDC_DIR / ".install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if _installed_version() == _pinned_version():
-                return  # another process installed it while we waited
-            try:
-                done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=OIDC_DIR,
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, timeout=NPM_TIMEOUT, check=False)
-            except subprocess.TimeoutExpired as error:
-                raise OidcProviderError(
-                    f"`npm ci` in {OIDC_DIR} took longer than {NPM_TIMEOUT} s") from error
-            if done.returncode != 0 or _installed_version() != _pinned_version():
-                output = done.stdout.decode("utf-8", errors="replace")[-4000:]
-                raise OidcProviderError(
-                    f"`npm ci --no-audit --no-fund` in {OIDC_DIR} failed (exit "
-                    f"{done.returncode}); the npm registry must be reachable to install "
-                    f"oidc-provider {_pinned_version()}:\n{output}")
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    """The pinned oidc-provider in tests/oidc/node_modules (tests/node_packages.py)."""
+    try:
+        ensure_installed(OIDC_DIR, "oidc-provider")
+    except NodePackageError as error:
+        raise OidcProviderError(str(error)) from error
 
 
 def start_provider(redirect_uris: str | Sequence[str], directory: Path, *,

@@ -20,6 +20,7 @@ from catalog.models import Offering, RequestEvent, ServiceRequest, User
 from catalog.permissions import can
 
 from ..changes import saving
+from ..due_display import explanation_json, request_explanations
 from ..extensions import db
 from ..rate_limits import comment, submit
 from ..uploads import file_store
@@ -69,13 +70,22 @@ def fields_json(item: ServiceRequest) -> dict[str, Any]:
     return fields
 
 
+def due_json(item: ServiceRequest) -> dict[str, Any]:
+    """Due times with how they come about (a measured time once the response or resolution
+    came: the segments behind the figure adherence compares with the target)."""
+    explained = request_explanations(item)
+    return {"first_response": iso(item.first_response_due),
+            "resolution": iso(item.resolution_due),
+            "first_response_explanation": explanation_json(explained["first_response"]),
+            "resolution_explanation": explanation_json(explained["resolution"])}
+
+
 def request_json(item: ServiceRequest) -> dict[str, Any]:
     return {
         "ref": item.ref, "url": request_url(item), "department": item.department.slug,
         "offering": item.offering.slug, "priority": item.priority, "status": item.status,
         "created_at": iso(item.created_at),
-        "due": {"first_response": iso(item.first_response_due),
-                "resolution": iso(item.resolution_due)},
+        "due": due_json(item),
         "first_response_at": iso(item.first_response_at), "resolved_at": iso(item.resolved_at),
         "assignee": item.assignee.name if item.assignee else None,
         "fields": fields_json(item),
@@ -118,11 +128,8 @@ def create_request() -> tuple[Response, int]:
         created = submission.submit_request(db.session, offering, user,
                                             priority=body.get("priority"),
                                             values=body.get("fields", {}), store=store)
-    response = jsonify({
-        "ref": created.ref, "url": request_url(created),
-        "due": {"first_response": iso(created.first_response_due),
-                "resolution": iso(created.resolution_due)},
-    })
+    response = jsonify({"ref": created.ref, "url": request_url(created),
+                        "due": due_json(created)})
     response.headers["Location"] = url_for(".get_request", ref=created.ref, _external=True)
     return response, 201
 

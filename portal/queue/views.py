@@ -15,6 +15,7 @@ from catalog.permissions import can, managed_departments
 
 from ..changes import reason_of, saving
 from ..display import status_name
+from ..due_display import next_deadline_explanations
 from ..extensions import db
 from ..lookup import worked_request
 from . import bp
@@ -66,6 +67,7 @@ def department(dept: str) -> str | Response:
         status_filters=queue.STATUS_FILTERS, priorities=PRIORITIES,
         next_statuses=workflow.next_statuses,
         follow_ups=feedback.open_follow_ups(db.session, found.item.id),
+        explained=next_deadline_explanations(page.items),
     )
 
 

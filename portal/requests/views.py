@@ -26,6 +26,7 @@ from catalog.permissions import can
 from ..changes import reason_of, saving, show_on_form
 from ..commitments.display import feedback_panel
 from ..display import translate
+from ..due_display import preview_explanations, request_explanations
 from ..errors import handle_http_error
 from ..extensions import db
 from ..lookup import visible_request
@@ -61,10 +62,12 @@ def visible_offering(dept: str, slug: str) -> tuple[Offering, bool]:
 
 def render_form(offering: Offering, form: object, status: int = 200,
                 problems: list[str] = ()) -> tuple[str, int]:
-    previews = {due.priority: due for due in submission.due_if_submitted(offering, utcnow())}
+    now = utcnow()
+    dues = submission.due_if_submitted(offering, now)
     return render_template(
         "requests/form.html", offering=offering, department=offering.department, form=form,
-        previews=previews, problems=problems,
+        previews={due.priority: due for due in dues}, problems=problems,
+        explained=preview_explanations(offering, dues, now),
     ), status
 
 
@@ -154,6 +157,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         comment_form=comment_form, cancel_form=cancel_form,
         attachments={a.field_name: a for a in item.attachments},
         feedback_panel=feedback_panel(item),
+        explanations=request_explanations(item),
     ), status
 
 

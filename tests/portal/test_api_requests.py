@@ -47,7 +47,8 @@ def test_create_with_a_token(client, session, laptop, employee, bearer):
     body = response.get_json()
     year = datetime.now().year
     assert body["ref"].startswith("IT-") and body["url"].endswith(f"/requests/{body['ref']}")
-    assert set(body["due"]) == {"first_response", "resolution"}
+    assert set(body["due"]) == {"first_response", "resolution", "first_response_explanation",
+                                "resolution_explanation"}
     assert datetime.fromisoformat(body["due"]["first_response"]).utcoffset() is not None
     assert response.headers["Location"].endswith(f"/api/v1/requests/{body['ref']}")
     session.expire_all()
