@@ -47,17 +47,23 @@ def due_if_submitted(offering: Offering, at: datetime) -> list[Due]:
             for priority, first, resolution in offering.targets()]
 
 
+# An audience as a person of it is called ("This service is not offered to … (contractor)").
+AUDIENCE_NAMES = {"employee": _("employee"), "temporary": _("temporary or agency worker"),
+                  "contractor": _("contractor"), "shareholder": _("shareholder")}
+
+
 def refusal(offering: Offering, user: User) -> Message | None:
     """Why the user may not request the published offering, saying whom to ask; None if ok."""
     department = offering.department
     if can(user, "request", offering):
         return None
+    audience = AUDIENCE_NAMES.get(user.audience, user.audience)
     if department.contact_email:
         return _("This service is not offered to your group of users (%(audience)s). If you"
-                 " need it, ask %(department)s at %(email)s.", audience=user.audience,
+                 " need it, ask %(department)s at %(email)s.", audience=audience,
                  department=department.name, email=department.contact_email)
     return _("This service is not offered to your group of users (%(audience)s). If you need"
-             " it, ask %(department)s or your manager.", audience=user.audience,
+             " it, ask %(department)s or your manager.", audience=audience,
              department=department.name)
 
 

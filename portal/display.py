@@ -3,18 +3,26 @@ reader's zone, file sizes, and domain messages in the page's language."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 
+from babel import Locale
+from babel.dates import format_skeleton
 from flask import Flask
-from flask_babel import format_datetime, format_decimal, gettext, ngettext
+from flask_babel import format_decimal, get_locale, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from catalog.messages import Message
 
-# "Tue 26 Nov, 11:00": the weekday helps more than the year for times a few days ahead.
-DUE_FORMAT = "EEE d MMM, HH:mm"
-STAMP_FORMAT = "d MMM yyyy, HH:mm"
+# Times in words, each the locale's own way of writing it (Babel's CLDR skeletons): "due" is
+# "Fri 3 Jan, 16:30" / "Fr., 3. Jan., 16:30" (the weekday helps more than the year for times a
+# few days ahead), "stamp" "3 Jan 2025, 16:30" / "3. Jan. 2025, 16:30", "date" without the time,
+# "day" without the year.
+TIME_STYLES = {"due": ("MMMEd", "Hm"), "stamp": ("yMMMd", "Hm"), "date": ("yMMMd", None),
+               "day": ("MMMd", None), "weekday_day": ("MMMEd", None), "time": (None, "Hm")}
+# English pages write dates the British way ("3 Jan"), as the portal always has; German ones
+# the German way.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 STATUS_NAMES = {
     "new": _l("New"), "in_progress": _l("In progress"), "waiting": _l("Waiting for you"),
@@ -27,24 +35,51 @@ STATE_NAMES = {"on_track": _l("On track"), "at_risk": _l("At risk"), "breached":
 def translate(message: str) -> str:
     """A domain message in the page's language (domain messages keep their msgid)."""
     if isinstance(message, Message):
-        return gettext(message.msgid, **message.values)
+        # A value may be a message too (an audience's name inside a refusal).
+        return gettext(message.msgid, **{name: translate(value) if isinstance(value, Message)
+                                         else value for name, value in message.values.items()})
     return gettext(message) if message else message
 
 
+def format_time(value: datetime | date, style: str = "due", *, zone: tzinfo | None = None,
+                locale: str | Locale | None = None) -> str:
+    """A date or time in one of TIME_STYLES, in the reader's (or the given) zone and language.
+
+    A datetime is shown in `zone` (default: the reader's time zone); a date as it is."""
+    date_skeleton, time_skeleton = TIME_STYLES[style]
+    language = str(locale or get_locale())
+    babel_locale = Locale.parse(FORMAT_LOCALES.get(language, language))
+    if isinstance(value, datetime):
+        value = value.astimezone(zone or get_timezone())
+    parts = []
+    if date_skeleton:
+        parts.append(format_skeleton(date_skeleton, value, locale=babel_locale))
+    if time_skeleton and isinstance(value, datetime):
+        parts.append(format_skeleton(time_skeleton, value, locale=babel_locale))
+    if len(parts) == 2:
+        return babel_locale.datetime_formats["medium"].replace("{1}", parts[0]) \
+            .replace("{0}", parts[1])
+    return parts[0] if parts else ""
+
+
 def due_filter(value: datetime | None) -> str:
-    return format_datetime(value, DUE_FORMAT) if value else ""
+    return format_time(value, "due") if value else ""
 
 
 def stamp_filter(value: datetime | None) -> str:
-    return format_datetime(value, STAMP_FORMAT) if value else ""
+    return format_time(value, "stamp") if value else ""
 
 
-def time_tag(value: datetime | None, pattern: str = DUE_FORMAT) -> Markup:
+def datetime_filter(value: datetime | date | None, style: str = "stamp") -> str:
+    return format_time(value, style) if value else ""
+
+
+def time_tag(value: datetime | None, style: str = "due") -> Markup:
     """A <time> element: the local wording for people, the exact instant for machines."""
     if value is None:
         return Markup("")
     return Markup('<time datetime="{}">{}</time>').format(
-        value.isoformat(), escape(format_datetime(value, pattern)))
+        value.isoformat(), escape(format_time(value, style)))
 
 
 def status_name(status: str, staff: bool = False) -> str:
@@ -59,6 +94,26 @@ def translate_filter(message: str) -> str:
     return translate(message)
 
 
+def decimal_filter(value: float | None, digits: int = 1) -> str:
+    """A number with `digits` decimals in the page's language: "3.3" / "3,3", "1.0"."""
+    if value is None:
+        return ""
+    return format_decimal(round(value, digits), format="#,##0." + "0" * digits if digits
+                          else "#,##0")
+
+
+def answer_filter(value: object, field_type: str) -> str:
+    """A form answer as the reader writes it: dates and numbers in the page's language."""
+    if field_type == "date" and isinstance(value, str):
+        try:
+            return format_time(date.fromisoformat(value), "date")
+        except ValueError:
+            return value
+    if field_type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value)
+    return str(value)
+
+
 def filesize(size: int) -> str:
     """e.g. "820 bytes", "14.2 KB", "3.1 MB"."""
     if size < 1024:
@@ -70,5 +125,7 @@ def filesize(size: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(due=due_filter, stamp=stamp_filter, time_tag=time_tag,
-                                 translate=translate_filter, filesize=filesize)
+                                 translate=translate_filter, filesize=filesize,
+                                 datetime=datetime_filter, decimal=decimal_filter,
+                                 answer=answer_filter)
     app.jinja_env.globals.update(status_name=status_name, state_name=state_name)

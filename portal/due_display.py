@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from babel.dates import format_skeleton
 from flask_babel import get_locale, gettext, ngettext
 
 from catalog.due_explanation import Explanation, RequestExplanations, Segment, explained
 from catalog.due_explanation import request_explanations as _request_explanations
 from catalog.models import Department, Offering, ServiceRequest
 from catalog.submission import Due
+
+from .display import format_time
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,12 @@ def _is_midnight(value: datetime) -> bool:
 
 
 def _day(value: datetime) -> str:
-    return format_skeleton("MMMEd", value, locale=get_locale())
+    return format_time(value, "weekday_day", zone=value.tzinfo)
 
 
 def _time(value: datetime) -> str:
-    return format_skeleton("Hm", value, locale=get_locale())
+    return format_time(value, "time", zone=value.tzinfo)
 
 
 def _day_and_time(value: datetime) -> str:
-    return f"{_day(value)}, {_time(value)}"
+    return format_time(value, "due", zone=value.tzinfo)

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from catalog.mail_delivery import SmtpSettings
 from catalog.models import OutboxMessage
 
-from .display import DUE_FORMAT, STATUS_NAMES
+from .display import STATUS_NAMES, format_time
 
 When = Callable[[str | None], str]  # an ISO time from the outbox, in the reader's words
 
@@ -52,8 +51,7 @@ def compose(message: OutboxMessage) -> tuple[str, str]:
     def when(value: str | None) -> str:
         if not value:
             return ""
-        return format_datetime(datetime.fromisoformat(value), DUE_FORMAT, tzinfo=zone,
-                               locale=locale)
+        return format_time(datetime.fromisoformat(value), "due", zone=zone, locale=locale)
 
     with force_locale(locale):
         return _WRITERS[message.kind](data, when, _link(data["ref"]))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_datetime, get_locale, gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -119,7 +119,6 @@ def user_can(action: str, target: object = None) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["business_time"] = business_time
-    app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["rfc3339"] = rfc3339
     app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale,

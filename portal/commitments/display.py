@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_decimal, ngettext, npgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,10 +23,16 @@ def elapsed_business(minutes: float | None, department: Department) -> str:
     if minutes < 60:
         return ngettext("%(num)d business minute", "%(num)d business minutes", round(minutes))
     if minutes < department.day_minutes:
-        hours = format_decimal(round(minutes / 60, 1))
-        return _("%(num)s business hours", num=hours)
-    days = format_decimal(round(minutes / department.day_minutes, 1))
-    return _("%(num)s business days", num=days)
+        hours = round(minutes / 60, 1)
+        if hours == int(hours):
+            return ngettext("%(num)d business hour", "%(num)d business hours", int(hours))
+        return _("%(num)s business hours", num=format_decimal(hours))
+    days = round(minutes / department.day_minutes, 1)
+    if days == int(days):  # "1 business day", never "1 business days"
+        # A measured time stands alone ("2 Arbeitstage"), a target follows "within" (dative).
+        return npgettext("measured", "%(num)d business day", "%(num)d business days",
+                         int(days))
+    return _("%(num)s business days", num=format_decimal(days))
 
 
 def feedback_panel(item: ServiceRequest) -> dict[str, Any]:

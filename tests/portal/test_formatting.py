@@ -1,0 +1,86 @@
+"""Dates, numbers, plurals and durations as each language writes them, on pages and in mail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask_babel import force_locale
+
+from catalog.models import OutboxMessage
+from portal.commitments.display import elapsed_business
+from portal.display import answer_filter, decimal_filter, format_time
+from portal.mail import compose
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FRIDAY = datetime(2025, 1, 3, 16, 30, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(("style", "english", "german"), [
+    ("due", "Fri 3 Jan, 16:30", "Fr., 3. Jan., 16:30"),
+    ("stamp", "3 Jan 2025, 16:30", "3. Jan. 2025, 16:30"),
+    ("date", "3 Jan 2025", "3. Jan. 2025"),
+    ("day", "3 Jan", "3. Jan."),
+    ("time", "16:30", "16:30"),
+])
+def test_times_in_each_language(app, style, english, german):
+    with app.test_request_context():
+        assert format_time(FRIDAY, style, zone=BERLIN, locale="en") == english
+        assert format_time(FRIDAY, style, zone=BERLIN, locale="de") == german
+
+
+def test_a_time_is_shown_in_the_readers_zone(app):
+    with app.test_request_context(), force_locale("de"):
+        assert format_time(FRIDAY, "due", zone=ZoneInfo("America/New_York")) == \
+            "Fr., 3. Jan., 10:30"
+
+
+def test_numbers_plurals_and_durations(app, make_department):
+    it = make_department(slug="it")  # a business day of 9 hours
+    with app.test_request_context():
+        with force_locale("en"):
+            assert elapsed_business(540, it) == "1 business day"
+            assert elapsed_business(1080, it) == "2 business days"
+            assert elapsed_business(60, it) == "1 business hour"
+            assert elapsed_business(150, it) == "2.5 business hours"
+            assert elapsed_business(1, it) == "1 business minute"
+            assert decimal_filter(3.333) == "3.3"
+            assert answer_filter(2.5, "number") == "2.5"
+            assert answer_filter("2026-12-01", "date") == "1 Dec 2026"
+        with force_locale("de"):
+            assert elapsed_business(540, it) == "1 Arbeitstag"
+            assert elapsed_business(1080, it) == "2 Arbeitstage"
+            assert elapsed_business(150, it) == "2,5 Geschäftsstunden"
+            assert decimal_filter(3.333) == "3,3"
+            assert answer_filter(2.5, "number") == "2,5"
+            assert answer_filter("2026-12-01", "date") == "1. Dez. 2026"
+            assert answer_filter("not a date", "date") == "not a date"
+
+
+def test_mail_dates_in_the_recipients_language_and_zone(app):
+    message = OutboxMessage(kind="submitted", to_address="emma@example.com", data={
+        "ref": "IT-2025-00001", "offering": "Neuer Laptop", "department": "IT",
+        "requester": "Emma", "status": "new", "locale": "de", "timezone": "Europe/Berlin",
+        "first_response_due": FRIDAY.isoformat(), "resolution_due": None})
+    with app.app_context():
+        _subject, body = compose(message)
+    assert "Erstreaktion bis Fr., 3. Jan., 16:30" in body
+
+
+def test_the_refusal_names_the_audience_in_the_readers_language(client, auth, make_user,
+                                                                 make_department, make_offering):
+    contractor = make_user(email="carl@example.com", audience="contractor")
+    it = make_department(slug="it", contact_email="it@example.com")
+    make_offering(it, slug="laptop", audience=["employee"])
+    auth.login(contractor)
+    html = client.get("/departments/it/laptop/request?lang=de").get_data(as_text=True)
+    assert "(contractor)" not in html
+    assert "(externe Dienstleister)" in html
+
+
+def test_ratings_are_written_as_the_language_writes_decimals(app):
+    with app.test_request_context(), force_locale("de"):
+        template = app.jinja_env.from_string(
+            "{{ _('Rated %(average)s of 5', average=3.333|decimal) }}")
+        assert template.render() == "Bewertung: 3,3 von 5"
