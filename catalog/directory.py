@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, String, cast, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .catalog_file.validate import SLUG
@@ -144,11 +144,32 @@ def embeddable_offering(session: Session, offering_id: int) -> Offering:
 
 
 def listed_offerings(session: Session, department: Department, page: int = 1,
-                     per_page: int = 50) -> Page[Offering]:
-    """What the department page lists: published offerings by title, a page at a time."""
+                     per_page: int = 50, open_to: str | None = None) -> Page[Offering]:
+    """What the department page lists: published offerings by title, a page at a time; only
+    those people of the audience `open_to` may request, if given."""
     query = (
         select(Offering)
         .where(Offering.department_id == department.id, Offering.status == "published")
         .order_by(Offering.title, Offering.id)
     )
+    if open_to is not None:
+        query = query.where(open_to_audience(open_to))
     return paginate(session, query, page, per_page)
+
+
+def open_to_audience(audience: str) -> ColumnElement[bool]:
+    """Offerings a person of `audience` may request: no audience listed, or theirs among them.
+
+    The list is JSON; its text is compared (audiences are plain words, so '"employee"' cannot
+    be part of another), which works the same on SQLite and PostgreSQL."""
+    listed = cast(Offering.audience, String)
+    return or_(listed.in_(("[]", "null")), listed.is_(None),
+               listed.like(f'%"{audience}"%'))
+
+
+def has_offerings_closed_to(session: Session, department: Department, audience: str) -> bool:
+    """True if some published offering of the department is not open to the audience."""
+    return session.scalar(select(
+        select(Offering.id).where(Offering.department_id == department.id,
+                                  Offering.status == "published",
+                                  ~open_to_audience(audience)).exists())) or False

@@ -13,6 +13,11 @@ from ..page_cache import cached_page
 from . import bp
 
 
+def viewer_audience() -> str | None:
+    """Whose eyes a catalog page is for: cards of services the viewer may not request say so."""
+    return current_user.audience if current_user.is_authenticated else None
+
+
 @bp.route("/")
 @cached_page()
 def home() -> str:
@@ -21,6 +26,7 @@ def home() -> str:
         departments=directory.departments_with_counts(db.session),
         popular=directory.popular_offerings(db.session),
         thanked=recognition.most_thanked(db.session),
+        audience=viewer_audience(),
     )
 
 
@@ -33,17 +39,23 @@ def departments() -> str:
 
 
 @bp.route("/departments/<dept>")
-@cached_page(params=("page",))
+@cached_page(params=("page", "open_to_me"))
 def department(dept: str) -> str | Response:
     found = directory.find_department(db.session, dept)
     if found.moved:
         return redirect(url_for(".department", dept=found.item.slug), 301)
+    audience = viewer_audience()
+    only_mine = audience is not None and request.args.get("open_to_me") == "1"
     return render_template(
         "browse/department.html",
         department=found.item,
         offerings=directory.listed_offerings(db.session, found.item,
-                                             clamp_page(request.args.get("page"))),
+                                             clamp_page(request.args.get("page")),
+                                             open_to=audience if only_mine else None),
         record=public_record.department_record(db.session, found.item),
+        audience=audience, only_mine=only_mine,
+        closed_to_viewer=audience is not None
+        and directory.has_offerings_closed_to(db.session, found.item, audience),
     )
 
 

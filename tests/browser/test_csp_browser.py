@@ -72,7 +72,7 @@ def test_main_pages_cause_no_csp_violation(live_server, catalog, browser_page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/")
-    page.locator("#header-q").fill("lapt")  # search as you type: script, fetch, stylesheet
+    page.locator("#home-q").fill("lapt")  # search as you type: script, fetch, stylesheet
     page.get_by_role("option").first.wait_for()
 
     visit("/departments/it/new-laptop/request")

@@ -138,15 +138,19 @@ def test_offerings_the_user_may_not_request_are_marked(client, auth, catalog, ma
             "employees.") in html
 
 
-def test_the_header_search_keeps_the_query(client, catalog):
+def test_one_search_box_per_page_and_the_results_keep_the_query(client, catalog):
     html = page(client, "q=Urlaub")
-    assert re.search(r'id="header-q"[^>]*value="Urlaub"', html)
-    assert 'value=""' in client.get("/").get_data(as_text=True)
+    assert re.search(r'id="search-q"[^>]*value="Urlaub"', html)
+    assert html.count('role="search"') == 1 and 'id="header-q"' not in html
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('role="search"') == 1 and 'id="home-q"' in home
+    department = client.get("/departments/hr").get_data(as_text=True)
+    assert department.count('role="search"') == 1 and 'id="header-q"' in department
 
 
 def test_search_works_without_javascript_and_is_enhanced_with_it(client, catalog):
     home = client.get("/").get_data(as_text=True)
-    assert re.search(r'<form class="header-search" action="/search" method="get"', home)
+    assert re.search(r'<form class="hero-search" action="/search" method="get"', home)
     assert "data-suggest" in home and "js/suggest.js" in home
 
 
