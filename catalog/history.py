@@ -123,9 +123,18 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any], kind: str) -> list[
     """What differs between two snapshots; `kind` is "offering" or "department"."""
     flatten, keys = ((flatten_offering, OFFERING_KEYS) if kind == "offering"
                      else (flatten_department, DEPARTMENT_KEYS))
-    before, after = flatten(old or {}), flatten(new)
+    before, after = _normalised(flatten(old or {})), _normalised(flatten(new))
     return [Change(key, _line_diff(before[key], after[key]))
             for key in keys if before[key] != after[key]]
+
+
+def _normalised(flat: dict[str, str]) -> dict[str, str]:
+    """Texts as a reader compares them: one kind of line break, no blanks at line ends, no
+    blank lines around. An import's CRLF and trailing blanks, which a browser does not send
+    back, are not an owner's change."""
+    return {key: "\n".join(line.rstrip() for line in value.replace("\r\n", "\n")
+                           .replace("\r", "\n").split("\n")).strip("\n").strip()
+            for key, value in flat.items()}
 
 
 def changed_keys(old: dict[str, Any] | None, new: dict[str, Any], kind: str) -> list[str]:
