@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -51,11 +51,11 @@ class Offering(Base):
     resolution_minutes: Mapped[int | None]
     # Own commitments per priority, {priority: [first response, resolution]} in business
     # minutes; they replace the department's (and the override above) for those priorities.
-    priority_targets: Mapped[dict[str, Any] | None]
+    priority_targets: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # The priorities an employee may choose (None: all offered); staff may set any of them.
-    employee_priorities: Mapped[list[str] | None]
+    employee_priorities: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     # A one-line hint per priority shown on the form, e.g. {"critical": "A line stands still"}.
-    priority_hints: Mapped[dict[str, Any] | None]
+    priority_hints: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     form: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     replaced_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("offering.id", ondelete="SET NULL")
