@@ -43,7 +43,7 @@ def _tell_requester(session: Session, kind: str, request: ServiceRequest,
                     extra: dict[str, Any]) -> None:
     """The person the request is for and, if someone else sent it, the sender too."""
     people = [request.requester]
-    if request.submitted_by is not None and request.submitted_by_id != request.requester_id:
+    if request.submitted_by is not None and request.submitted_by is not request.requester:
         people.append(request.submitted_by)
     for person in people:
         enqueue(session, kind, person.email, request,
