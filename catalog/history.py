@@ -33,7 +33,8 @@ Revision = OfferingRevision | DepartmentRevision
 # The order in which a diff lists what changed.
 OFFERING_KEYS = (
     "title", "slug", "status", "replaced_by", "language", "summary", "description", "keywords",
-    "audience", *STANDARD_SECTIONS, "commitment", "form", "review_interval_months", "reviewed_at",
+    "audience", *STANDARD_SECTIONS, "commitment", "priorities", "form", "review_interval_months",
+    "reviewed_at",
 )
 DEPARTMENT_KEYS = (
     "description", "contact_email", "timezone", "days", "hours", "holidays",
@@ -78,9 +79,16 @@ def flatten_offering(snapshot: dict[str, Any]) -> dict[str, str]:
     flat.update({section: standard.get(section) or "" for section in STANDARD_SECTIONS})
     flat["keywords"] = ", ".join(snapshot.get("keywords") or [])
     flat["audience"] = ", ".join(snapshot.get("audience") or [])
-    flat["commitment"] = (
-        f"first_response: {commitment['first_response']}, resolution: {commitment['resolution']}"
-        if commitment else "")
+    flat["commitment"] = "\n".join(
+        (f"{item['priority']}: " if "priority" in item else "")
+        + f"first_response: {item['first_response']}, resolution: {item['resolution']}"
+        for item in (commitment if isinstance(commitment, list) else [commitment] if commitment
+                     else []))
+    priorities = snapshot.get("priorities") or {}
+    flat["priorities"] = "\n".join(
+        ([f"employee_choices: {', '.join(priorities['employee_choices'])}"]
+         if priorities.get("employee_choices") is not None else [])
+        + [f"{p}: {hint}" for p, hint in (priorities.get("hints") or {}).items()])
     flat["form"] = "\n".join(_form_field_line(field) for field in snapshot.get("form") or [])
     flat["review_interval_months"] = str(snapshot.get("review_interval_months") or 12)
     flat["reviewed_at"] = (snapshot.get("reviewed_at") or "")[:10]

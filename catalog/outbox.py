@@ -28,6 +28,7 @@ def _about(request: ServiceRequest) -> dict[str, Any]:
         "offering": request.offering.title,
         "department": request.department.name,
         "requester": request.requester.name,
+        "submitted_by": request.submitted_by.name if request.submitted_by else None,
         "status": request.status,
         "first_response_due": _iso(request.first_response_due),
         "resolution_due": _iso(request.resolution_due),
@@ -40,10 +41,14 @@ def _iso(value: Any) -> str | None:
 
 def _tell_requester(session: Session, kind: str, request: ServiceRequest,
                     extra: dict[str, Any]) -> None:
-    requester = request.requester
-    enqueue(session, kind, requester.email, request,
-            {**_about(request), **extra, "timezone": requester.timezone,
-             "locale": requester.locale}, recipient=requester)
+    """The person the request is for and, if someone else sent it, the sender too."""
+    people = [request.requester]
+    if request.submitted_by is not None and request.submitted_by is not request.requester:
+        people.append(request.submitted_by)
+    for person in people:
+        enqueue(session, kind, person.email, request,
+                {**_about(request), **extra, "greet": person.name,
+                 "timezone": person.timezone, "locale": person.locale}, recipient=person)
 
 
 def _tell_department(session: Session, kind: str, request: ServiceRequest,

@@ -41,17 +41,22 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
     if action == "request":
         return isinstance(target, Offering) and target.status == "published" \
             and target.is_open_to(user.audience)
-    # Seeing a request, its attachments, and writing on it: the requester and the department.
+    # Seeing a request, its attachments, and writing on it: the requester (the person it is
+    # for and whoever sent it for them) and the department.
     if action in ("view_request", "comment_request"):
         return isinstance(target, ServiceRequest) and (
-            target.requester_id == user.id or "agent" in roles_in(user, target.department)
+            user.id in target.requester_side_ids
+            or "agent" in roles_in(user, target.department)
             or "owner" in roles_in(user, target.department))
-    if action == "cancel_request":
-        return isinstance(target, ServiceRequest) and target.requester_id == user.id
+    if action in REQUESTER_ACTIONS:
+        return isinstance(target, ServiceRequest) and user.id in target.requester_side_ids
     if action in DEPARTMENT_ROLES_FOR:
         return bool(DEPARTMENT_ROLES_FOR[action] & roles_in(user, department_of(target)))
     return False  # admin-only actions: ADMIN_ONLY_ACTIONS and anything not listed above
 
+
+# What the requester side of a request may do to it (the department's staff do it otherwise).
+REQUESTER_ACTIONS = ("cancel_request", "reopen_request", "add_information")
 
 # Only admins: create departments, rename them, name their owners and agents, read the audit log.
 ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log")

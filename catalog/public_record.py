@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import adherence, feedback, recognition
@@ -20,10 +20,12 @@ class DepartmentRecord:
     ratings: feedback.RatingSummary
     follow_ups: feedback.FollowUpSummary
     thanks: list[recognition.PublicThanks] = field(default_factory=list)
+    # Published offerings with commitments of their own (for all or some priorities).
+    own_commitments: list[Offering] = field(default_factory=list)
 
 
 def commitments_overview(session: Session, now: datetime | None = None) -> list[DepartmentRecord]:
-    """Every department by name with its record, for /commitments (7 queries in all)."""
+    """Every department by name with its record, for /commitments (8 queries in all)."""
     now = now or utcnow()
     departments = list(session.scalars(
         select(Department).options(selectinload(Department.commitments))
@@ -31,9 +33,16 @@ def commitments_overview(session: Session, now: datetime | None = None) -> list[
     records = adherence.records(session, "department", now=now)
     ratings = feedback.rating_summaries(session)
     follow_ups = feedback.follow_up_summaries(session)
+    own: dict[int, list[Offering]] = {}
+    for offering in session.scalars(
+            select(Offering).where(Offering.status == "published", or_(
+                Offering.first_response_minutes.is_not(None),
+                Offering.priority_targets.is_not(None))).order_by(Offering.title)):
+        own.setdefault(offering.department_id, []).append(offering)
     return [DepartmentRecord(d, records.get(d.id) or adherence.empty_record(now),
                              ratings.get(d.id, feedback.RatingSummary()),
-                             follow_ups.get(d.id, feedback.FollowUpSummary()))
+                             follow_ups.get(d.id, feedback.FollowUpSummary()),
+                             own_commitments=own.get(d.id, []))
             for d in departments]
 
 

@@ -130,11 +130,13 @@ def state_counts(session: Session, departments: list[Department],
 
 def my_requests(session: Session, user: User, status: str | None = "all", page: int = 1,
                 per_page: int = 20) -> Page[ServiceRequest]:
-    """The user's own requests, newest first."""
+    """The user's own requests (for them, or sent by them for someone else), newest first."""
     query = (
         select(ServiceRequest)
-        .where(ServiceRequest.requester_id == user.id)
-        .options(joinedload(ServiceRequest.offering), joinedload(ServiceRequest.department))
+        .where(or_(ServiceRequest.requester_id == user.id,
+                   ServiceRequest.submitted_by_id == user.id))
+        .options(joinedload(ServiceRequest.offering), joinedload(ServiceRequest.department),
+                 joinedload(ServiceRequest.requester), joinedload(ServiceRequest.submitted_by))
         .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
     )
     return paginate(session, _status_filter(query, status), page, per_page)
@@ -147,7 +149,7 @@ def find_request(session: Session, ref: str) -> ServiceRequest | None:
     return session.scalar(
         select(ServiceRequest).where(ServiceRequest.ref == ref).options(
             joinedload(ServiceRequest.offering), joinedload(ServiceRequest.requester),
-            joinedload(ServiceRequest.assignee),
+            joinedload(ServiceRequest.submitted_by), joinedload(ServiceRequest.assignee),
             selectinload(ServiceRequest.events).joinedload(RequestEvent.actor),
             selectinload(ServiceRequest.attachments),
         )

@@ -3,11 +3,15 @@
 The department's staff may move an open request to any status directly; a resolved or closed
 one can be reopened (and a resolved one closed); a cancelled one stays cancelled. The first
 comment or status change by the department's staff is the first response.
+
+The requester (the person it is for, or whoever sent it for them) may add information while
+it is open and reopen it, with a reason, for some days after it was resolved. Neither resets
+the measured history: the first response and the first resolution stay measured as they were.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -25,7 +29,7 @@ MAX_TEXT = 10_000
 
 def is_staff(user: User | None, request: ServiceRequest) -> bool:
     """True if the user works the request's queue and is not the one who asked."""
-    return user is not None and user.id != request.requester_id \
+    return user is not None and user.id not in request.requester_side_ids \
         and can(user, "work_queue", request)
 
 
@@ -65,7 +69,7 @@ def add_comment(session: Session, request: ServiceRequest, actor: User, body: ob
     event = RequestEvent(kind="comment", actor=actor, body=text, created_at=now)
     request.events.append(event)
     request.updated_at = now
-    if request.status == "waiting" and actor.id == request.requester_id:
+    if request.status == "waiting" and actor.id in request.requester_side_ids:
         _move(request, actor, "in_progress", "", now)
     outbox.comment_added(session, request, event, by_staff=staff)
     session.flush()
@@ -110,6 +114,75 @@ def cancel_request(session: Session, request: ServiceRequest, actor: User,
     return event
 
 
+def add_information(session: Session, request: ServiceRequest, actor: User, body: object,
+                    now: datetime | None = None) -> RequestEvent:
+    """The requester adds to an open request what the department should know; it is told.
+
+    A request waiting on the requester is in progress again; nothing measured changes.
+    """
+    if not can(actor, "add_information", request):
+        raise PermissionDenied(_("Only the requester can add information to a request."))
+    if request.status not in OPEN_STATUSES:
+        raise Conflict(_("Information can only be added while the request is open."))
+    text = clean_text(body, "body", required=True, limit=MAX_TEXT)
+    now = now or utcnow()
+    event = RequestEvent(kind="information", actor=actor, body=text, created_at=now)
+    request.events.append(event)
+    request.updated_at = now
+    if request.status == "waiting":
+        _move(request, actor, "in_progress", "", now)
+    outbox.comment_added(session, request, event, by_staff=False)
+    session.flush()
+    return event
+
+
+def last_resolved_at(request: ServiceRequest) -> datetime | None:
+    """When the request was last set to resolved (its timeline), else its resolution time."""
+    times = [e.created_at for e in request.events
+             if e.kind == "status" and e.new_status == "resolved"]
+    return max(times) if times else request.resolved_at
+
+
+def reopen_until(request: ServiceRequest, reopen_days: int) -> datetime | None:
+    """Until when the requester may reopen the request; None if it is not resolved."""
+    resolved = last_resolved_at(request)
+    if request.status != "resolved" or resolved is None:
+        return None
+    return resolved + timedelta(days=reopen_days)
+
+
+def may_reopen(user: User | None, request: ServiceRequest, reopen_days: int,
+               now: datetime | None = None) -> bool:
+    """True if the user is the requester and the reopening window is still open."""
+    until = reopen_until(request, reopen_days)
+    return until is not None and (now or utcnow()) <= until \
+        and can(user, "reopen_request", request)
+
+
+def reopen_request(session: Session, request: ServiceRequest, actor: User, reason: object,
+                   reopen_days: int, now: datetime | None = None) -> RequestEvent:
+    """The requester reopens a resolved request within `reopen_days`, saying why.
+
+    It is in progress again and its resolution clock runs on; the first response and the
+    first resolution stay measured as they were (adherence counts them as before), and the
+    reopening is on the timeline with its reason.
+    """
+    if not can(actor, "reopen_request", request):
+        raise PermissionDenied(_("Only the requester can reopen a request."))
+    if request.status != "resolved":
+        raise Conflict(_("Only a resolved request can be reopened."))
+    now = now or utcnow()
+    until = reopen_until(request, reopen_days)
+    if until is None or now > until:
+        raise Conflict(_("A request can be reopened up to %(days)d days after it was"
+                         " resolved; please send a new request instead.", days=reopen_days))
+    text = clean_text(reason, "reason", required=True, limit=MAX_TEXT)
+    event = _move(request, actor, "in_progress", text, now, keep_measures=True)
+    outbox.status_changed(session, request, event, by_staff=False)
+    session.flush()
+    return event
+
+
 def assign(session: Session, request: ServiceRequest, actor: User, assignee: User | None,
            now: datetime | None = None) -> RequestEvent | None:
     """Give the request to someone of the department's staff (None: nobody); no-op if same."""
@@ -146,17 +219,19 @@ def _not_staff(request: ServiceRequest) -> ValidationError:
 
 
 def _move(request: ServiceRequest, actor: User, status: str, note: str,
-          now: datetime) -> RequestEvent:
+          now: datetime, keep_measures: bool = False) -> RequestEvent:
+    """Change the status and its clocks; `keep_measures` keeps a measured resolution when a
+    requester reopens, and a later resolution then does not replace it."""
     old = request.status
     event = RequestEvent(kind="status", actor=actor, body=note, old_status=old,
                          new_status=status, created_at=now)
     request.events.append(event)
     request.status = status
     request.updated_at = now
-    if status == "resolved" or (status == "closed" and request.resolved_at is None):
+    if status in ("resolved", "closed") and request.resolved_at is None:
         request.resolved_at = now
         record_resolution(request, now)
-    elif status in OPEN_STATUSES:
+    elif status in OPEN_STATUSES and old in ("resolved", "closed") and not keep_measures:
         request.resolved_at = None
         record_resolution(request, None)
     if status in PAUSED_STATUSES:

@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 20,
     # Largest file a request form accepts, in megabytes.
     "MAX_UPLOAD_MB": 10,
+    # Days after its resolution in which the requester may reopen a request (with a reason).
+    "REOPEN_DAYS": 14,
     # Months after which the answers, texts and files of closed requests are removed by the
     # worker (send-mail --loop) or `purge`; None: kept.
     "RETENTION_MONTHS": None,

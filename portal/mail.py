@@ -73,9 +73,12 @@ def _deadlines(data: dict[str, Any], when: When) -> list[str]:
 def _submitted(data: dict[str, Any], when: When, link: str) -> tuple[str, str]:
     subject = _("[%(ref)s] We received your request: %(title)s", ref=data["ref"],
                 title=data["offering"])
-    lines = [_("Hello %(name)s,", name=data["requester"]), "",
+    lines = [_("Hello %(name)s,", name=data.get("greet") or data["requester"]), "",
              _("%(department)s received your request “%(title)s” with the reference %(ref)s.",
                department=data["department"], title=data["offering"], ref=data["ref"]), ""]
+    if data.get("submitted_by"):
+        lines[-1:-1] = [_("%(sender)s sent it for %(name)s; both of you can follow it and get"
+                          " its e-mails.", sender=data["submitted_by"], name=data["requester"])]
     lines += _deadlines(data, when)
     lines += ["", _("Follow it and write to the department here: %(link)s", link=link)]
     return subject, "\n".join(lines) + "\n"
@@ -85,6 +88,10 @@ def _new_request(data: dict[str, Any], when: When, link: str) -> tuple[str, str]
     subject = _("[%(ref)s] New request: %(title)s", ref=data["ref"], title=data["offering"])
     lines = [_("%(name)s sent a new request “%(title)s” (%(ref)s).", name=data["requester"],
                title=data["offering"], ref=data["ref"]), ""]
+    if data.get("submitted_by"):
+        lines[:1] = [_("%(sender)s sent a new request “%(title)s” (%(ref)s) for %(name)s.",
+                       sender=data["submitted_by"], name=data["requester"],
+                       title=data["offering"], ref=data["ref"])]
     lines += _deadlines(data, when)
     lines += ["", _("Open it: %(link)s", link=link)]
     return subject, "\n".join(lines) + "\n"
@@ -127,7 +134,8 @@ def _requester_status(data: dict[str, Any], when: When, link: str) -> tuple[str,
     subject = _("[%(ref)s] %(status)s by %(name)s", ref=data["ref"], status=status,
                 name=data["requester"])
     lines = [_("%(name)s set request %(ref)s “%(title)s” to: %(status)s.",
-               name=data["requester"], ref=data["ref"], title=data["offering"], status=status)]
+               name=data.get("author") or data["requester"], ref=data["ref"],
+               title=data["offering"], status=status)]
     if data.get("body"):
         lines += ["", data["body"]]
     lines += ["", _("See the request: %(link)s", link=link)]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..durations import format_duration
 from ..models import Department, DepartmentRole, Offering
+from .priorities import priority_settings_to_dict
 
 
 def offering_to_dict(offering: Offering) -> dict[str, Any]:
@@ -31,11 +32,22 @@ def offering_to_dict(offering: Offering) -> dict[str, Any]:
         },
         "form": [dict(field) for field in offering.form],
     }
-    if offering.has_own_commitment:
+    if offering.priority_targets:
+        # Per priority; with an own commitment for all priorities too, every priority it sets.
+        own = set(offering.priority_targets) | (
+            {p for p, _, _ in offering.targets()} if offering.has_own_commitment else set())
+        data["commitment"] = [
+            {"priority": p, "first_response": format_duration(first, day),
+             "resolution": format_duration(resolution, day)}
+            for p, first, resolution in offering.targets() if p in own]
+    elif offering.has_own_commitment:
         data["commitment"] = {
             "first_response": format_duration(offering.first_response_minutes, day),
             "resolution": format_duration(offering.resolution_minutes, day),
         }
+    priorities = priority_settings_to_dict(offering)
+    if priorities is not None:
+        data["priorities"] = priorities
     if offering.replaced_by is not None:
         target = offering.replaced_by
         data["replaced_by"] = (target.slug if target.department_id == offering.department_id

@@ -285,7 +285,8 @@ def set_commitments(department: Department, commitments: list[dict[str, Any]]) -
 OFFERING_COLUMNS = (
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",
     "included", "not_included", "prerequisites", "process", "first_response_minutes",
-    "resolution_minutes", "form", "review_interval_months",
+    "resolution_minutes", "form", "review_interval_months", "priority_targets",
+    "employee_priorities", "priority_hints",
 )
 
 

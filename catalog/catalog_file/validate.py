@@ -30,6 +30,7 @@ DEPARTMENT_KEYS = {
 OFFERING_KEYS = {
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",
     "service_standard", "commitment", "form", "replaced_by", "review_interval_months",
+    "priorities",
 }
 # Keys the API adds when it shows an offering; sending them back is harmless.
 READ_ONLY_KEYS = {"id", "url", "department", "etag", "version", "created_at", "updated_at",
@@ -224,8 +225,11 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
                       standard_path, problems)
         for section in ("included", "not_included", "prerequisites", "process"):
             offering[section] = _text(standard, section, standard_path, problems)
+    from .priorities import validate_priority_settings  # it builds on this module's helpers
+
+    validate_priority_settings(raw, path, problems, day_minutes, offering)
     commitment = raw.get("commitment")
-    if commitment is not None:
+    if commitment is not None and not isinstance(commitment, list):
         commitment_path = _join(path, "commitment")
         if _mapping(commitment, commitment_path, problems) is not None:
             _unknown_keys(commitment, {"first_response", "resolution"}, commitment_path, problems)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
+from .departments import PRIORITIES
 
 if TYPE_CHECKING:
     from .departments import Department
@@ -48,6 +49,13 @@ class Offering(Base):
     # An override of the department's commitments, for every priority, in business minutes.
     first_response_minutes: Mapped[int | None]
     resolution_minutes: Mapped[int | None]
+    # Own commitments per priority, {priority: [first response, resolution]} in business
+    # minutes; they replace the department's (and the override above) for those priorities.
+    priority_targets: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The priorities an employee may choose (None: all offered); staff may set any of them.
+    employee_priorities: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    # A one-line hint per priority shown on the form, e.g. {"critical": "A line stands still"}.
+    priority_hints: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     form: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     replaced_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("offering.id", ondelete="SET NULL")
@@ -71,13 +79,25 @@ class Offering(Base):
     def targets(self) -> list[tuple[str, int, int]]:
         """(priority, first response, resolution) in business minutes, for every priority.
 
-        An offering's own commitment replaces the department's for every priority it publishes.
+        An offering's own commitment for all priorities replaces the department's for every
+        priority it publishes; its own per-priority commitments replace those of their
+        priority (and add a priority the department does not publish).
         """
         published = self.department.targets()
-        if not self.has_own_commitment:
+        if self.has_own_commitment:
+            priorities = [p for p, _, _ in published] or ["normal"]
+            published = [(p, self.first_response_minutes, self.resolution_minutes)
+                         for p in priorities]
+        own = self.priority_targets or {}
+        if not own:
             return published
-        priorities = [p for p, _, _ in published] or ["normal"]
-        return [(p, self.first_response_minutes, self.resolution_minutes) for p in priorities]
+        merged = {p: (first, resolution) for p, first, resolution in published}
+        merged.update({p: (int(pair[0]), int(pair[1])) for p, pair in own.items()})
+        return [(p, *merged[p]) for p in PRIORITIES if p in merged]
+
+    def priority_hint(self, priority: str) -> str:
+        """The owner's one-line hint for the priority ("" if none)."""
+        return str((self.priority_hints or {}).get(priority, ""))
 
     @property
     def headline_target(self) -> tuple[str, int, int] | None:

@@ -27,7 +27,12 @@ class ServiceRequest(Base):
     ref: Mapped[str] = mapped_column(String(40), unique=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     offering_id: Mapped[int] = mapped_column(ForeignKey("offering.id"), index=True)
+    # The person the request is for: their audience decides eligibility, it is their request.
     requester_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Who filled in the form for them (a manager for a new hire), when that is someone else;
+    # they follow the request as the requester does (page, list, API, e-mails).
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     priority: Mapped[str] = mapped_column(String(20), default="normal")
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)
@@ -61,6 +66,7 @@ class ServiceRequest(Base):
     department: Mapped[Department] = relationship()
     offering: Mapped[Offering] = relationship()
     requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestEvent.id"
@@ -77,6 +83,11 @@ class ServiceRequest(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def requester_side_ids(self) -> set[int]:
+        """The people who asked: the one it is for and, if someone else sent it, the sender."""
+        return {self.requester_id} | ({self.submitted_by_id} if self.submitted_by_id else set())
 
 
 class RequestEvent(Base):

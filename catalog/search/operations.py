@@ -116,6 +116,7 @@ def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
 # highlighted from. Built once: a statement per page costs more than its query.
 _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Offering.summary,
           Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
+          Offering.priority_targets,
           Offering.version, Offering.description, Offering.included, Offering.not_included,
           Offering.prerequisites, Offering.process)
 # One statement: a department has a handful of commitments (rows repeat per commitment).

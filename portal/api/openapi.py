@@ -97,8 +97,18 @@ SPEC: dict[str, Any] = {
         "/requests": {"post": _operation(
             "Submit a request", status="201", auth=True, body={
                 "type": "object", "required": ["department", "offering"],
-                "properties": {"department": {"type": "string"}, "offering": {"type": "string"},
-                               "priority": {"type": "string"}, "fields": JSON_OBJECT}})},
+                "properties": {
+                    "department": {"type": "string"}, "offering": {"type": "string"},
+                    "priority": {"type": "string", "description":
+                                 "low, normal, high or critical; an employee may give only the "
+                                 "priorities the offering allows them (`priorities."
+                                 "employee_choices`), the department's staff any (else 422)"},
+                    "on_behalf_of": {"type": "string", "format": "email", "description":
+                                     "The colleague the request is for: their eligibility "
+                                     "counts (403 if they may not request it); both see the "
+                                     "request and get its e-mails. 422 if nobody with this "
+                                     "address can receive requests"},
+                    "fields": JSON_OBJECT}})},
         "/requests/{ref}": {"get": _operation("A request with its events", parameters=(REF,),
                                               auth=True)},
         "/requests/{ref}/comments": {"post": _operation(
@@ -109,6 +119,17 @@ SPEC: dict[str, Any] = {
             "Change a request's status (the department's staff)", parameters=(REF,), auth=True,
             body={"type": "object", "required": ["status"],
                   "properties": {"status": {"type": "string"}, "note": {"type": "string"}}})},
+        "/requests/{ref}/information": {"post": _operation(
+            "Add information to an open request (the requester, or who sent it for them)",
+            parameters=(REF,), status="201", auth=True,
+            body={"type": "object", "required": ["body"],
+                  "properties": {"body": {"type": "string"}}})},
+        "/requests/{ref}/reopen": {"post": _operation(
+            "Reopen a resolved request within PORTAL_REOPEN_DAYS of its resolution, with a "
+            "reason (the requester); 409 when it is not resolved or too late, 422 without a "
+            "reason", parameters=(REF,), auth=True,
+            body={"type": "object", "required": ["reason"],
+                  "properties": {"reason": {"type": "string"}}})},
         "/requests/{ref}/feedback": {"post": _operation(
             "Rate a resolved request (the requester)", parameters=(REF,), status="201",
             auth=True, body={"type": "object", "required": ["rating"], "properties": {

@@ -1,4 +1,5 @@
-"""The request endpoints of the JSON API: create, read, comment, change status.
+"""The request endpoints of the JSON API: create, read, comment, change status, add
+information, reopen.
 
 Same rules as the pages (the same catalog functions); errors are JSON with field messages.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -16,7 +17,7 @@ from catalog import directory, queue, submission, workflow
 from catalog.catalog_file.validate import SLUG
 from catalog.errors import NotFound, ValidationError
 from catalog.messages import _
-from catalog.models import Offering, RequestEvent, ServiceRequest, User
+from catalog.models import OPEN_STATUSES, Offering, RequestEvent, ServiceRequest, User
 from catalog.permissions import can
 
 from ..changes import saving
@@ -88,6 +89,10 @@ def request_json(item: ServiceRequest) -> dict[str, Any]:
         "due": due_json(item),
         "first_response_at": iso(item.first_response_at), "resolved_at": iso(item.resolved_at),
         "assignee": item.assignee.name if item.assignee else None,
+        # Whom it is for, and who sent it for them (null: they sent it themselves).
+        "requested_for": item.requester.name,
+        "submitted_by": item.submitted_by.name if item.submitted_by else None,
+        "reopen_until": iso(workflow.reopen_until(item, reopen_days())),
         "fields": fields_json(item),
         "events": [event_json(event) for event in item.events],
     }
@@ -117,17 +122,23 @@ def offering_from(body: dict[str, Any]) -> Offering:
     return offering
 
 
+def reopen_days() -> int:
+    return int(current_app.config["REOPEN_DAYS"])
+
+
 @bp.post("/requests")
 @submit
 def create_request() -> tuple[Response, int]:
     user = signed_in_user()
     body = json_body()
     offering = offering_from(body)
+    person = submission.for_whom(db.session, user, body.get("on_behalf_of"))
     store = file_store()
     with saving(on_rollback=store.discard_written):
         created = submission.submit_request(db.session, offering, user,
                                             priority=body.get("priority"),
-                                            values=body.get("fields", {}), store=store)
+                                            values=body.get("fields", {}), store=store,
+                                            on_behalf_of=person)
     response = jsonify({"ref": created.ref, "url": request_url(created),
                         "due": due_json(created)})
     response.headers["Location"] = url_for(".get_request", ref=created.ref, _external=True)
@@ -165,7 +176,31 @@ def change_status(ref: str) -> Response:
     with saving():
         if body.get("status") == "cancelled" and not can(user, "work_queue", item):
             workflow.cancel_request(db.session, item, user, body.get("note", ""))
+        elif item.status == "resolved" and body.get("status") in OPEN_STATUSES \
+                and not can(user, "work_queue", item):
+            workflow.reopen_request(db.session, item, user, body.get("note"), reopen_days())
         else:
             workflow.change_status(db.session, item, user, body.get("status"),
                                    body.get("note", ""))
+    return jsonify(request_json(queue.find_request(db.session, ref)))
+
+
+@bp.post("/requests/<ref>/information")
+@comment
+def add_information(ref: str) -> tuple[Response, int]:
+    """The requester adds information to an open request."""
+    item = visible_request(ref)
+    with saving():
+        event = workflow.add_information(db.session, item, current_user._get_current_object(),
+                                         json_body().get("body"))
+    return jsonify(event_json(event)), 201
+
+
+@bp.post("/requests/<ref>/reopen")
+def reopen(ref: str) -> Response:
+    """The requester reopens a resolved request within PORTAL_REOPEN_DAYS, with a reason."""
+    item = visible_request(ref)
+    with saving():
+        workflow.reopen_request(db.session, item, current_user._get_current_object(),
+                                json_body().get("reason"), reopen_days())
     return jsonify(request_json(queue.find_request(db.session, ref)))

@@ -40,8 +40,8 @@ def offering_form_data(snapshot: dict[str, Any], version: int | None) -> dict[st
         "keywords": ", ".join(snapshot.get("keywords") or []),
         "audience": list(snapshot.get("audience") or []),
         **{f"standard_{section}": standard.get(section) or "" for section in STANDARD_SECTIONS},
-        "first_response": commitment.get("first_response", ""),
-        "resolution": commitment.get("resolution", ""),
+        **_single_commitment(commitment),
+        "priority_rows": priority_rows_data(snapshot),
         "review_interval_months": str(snapshot.get("review_interval_months") or 12),
         "form_fields": [{**BLANK_ROW, **field, "choices": "\n".join(field.get("choices") or [])}
                         for field in snapshot.get("form") or []],
@@ -88,9 +88,61 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
     }
     first = (form.first_response.data or "").strip()
     resolution = (form.resolution.data or "").strip()
-    if first or resolution:
+    per_priority = priorities_raw(form, raw)
+    if per_priority:
+        # Own times of a priority replace those for every priority, which fill the others.
+        given = {entry["priority"] for entry in per_priority}
+        if first or resolution:
+            per_priority += [{"priority": p, "first_response": first or None,
+                              "resolution": resolution or None}
+                             for p in PRIORITIES if p not in given]
+        raw["commitment"] = sorted(per_priority, key=lambda e: PRIORITIES.index(e["priority"]))
+    elif first or resolution:
         raw["commitment"] = {"first_response": first or None, "resolution": resolution or None}
     return raw, rows
+
+
+def _single_commitment(commitment: Any) -> dict[str, str]:
+    if not isinstance(commitment, dict):
+        return {"first_response": "", "resolution": ""}
+    return {key: commitment.get(key, "") for key in ("first_response", "resolution")}
+
+
+def priority_rows_data(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per priority: may employees choose it, its hint, its own commitment."""
+    settings = snapshot.get("priorities") or {}
+    choices = settings.get("employee_choices")
+    hints = settings.get("hints") or {}
+    commitment = snapshot.get("commitment")
+    own = {c.get("priority"): c for c in commitment} if isinstance(commitment, list) else {}
+    return [{"priority": p, "employee": choices is None or p in choices,
+             "hint": hints.get(p, ""), "first_response": own.get(p, {}).get("first_response", ""),
+             "resolution": own.get(p, {}).get("resolution", "")} for p in PRIORITIES]
+
+
+def priorities_raw(form: OfferingForm, raw: dict[str, Any]) -> list[dict[str, Any]]:
+    """Put the rows' `priorities` into `raw`; return their own commitments (list form)."""
+    choices, hints, commitments = [], {}, []
+    rows = [entry.form for entry in form.priority_rows if entry.form.priority.data in PRIORITIES]
+    for row in rows:
+        priority = row.priority.data
+        if row.employee.data:
+            choices.append(priority)
+        if (row.hint.data or "").strip():
+            hints[priority] = row.hint.data.strip()
+        first = (row.first_response.data or "").strip()
+        resolution = (row.resolution.data or "").strip()
+        if first or resolution:
+            commitments.append({"priority": priority, "first_response": first or None,
+                                "resolution": resolution or None})
+    settings: dict[str, Any] = {}
+    if rows and len(choices) < len(rows):
+        settings["employee_choices"] = choices
+    if hints:
+        settings["hints"] = hints
+    if settings:
+        raw["priorities"] = settings
+    return commitments
 
 
 def _whole_number(text: str | None) -> int | str:
@@ -185,6 +237,24 @@ def place_errors(form: Form, error: CatalogError, rows: list[int], list_key: str
                         flash_rest=False)
 
 
+def _priority_row_field(form: Form, path: str, sub: str | None) -> Field | None:
+    """The field of the priority a `commitment[i]` or `priorities` problem is about."""
+    rows = {entry.form.priority.data: entry.form for entry in form["priority_rows"].entries}
+    named = [p for p in PRIORITIES if p in path]
+    index = _PATH.match(path)
+    if path.startswith("commitment[") and index is not None and index["index"] is not None:
+        # The list holds the rows with own times, or every priority when the times for all
+        # priorities are filled in too (offering_raw), in the priorities' order.
+        every = bool(form["first_response"].data or form["resolution"].data)
+        given = [entry.form for entry in form["priority_rows"].entries
+                 if every or entry.form.first_response.data or entry.form.resolution.data]
+        number = int(index["index"])
+        row = given[number] if number < len(given) else None
+    else:
+        row = rows.get(named[0]) if named else next(iter(rows.values()), None)
+    return row._fields.get(sub or "first_response") if row is not None else None
+
+
 def _field_for(form: Form, path: str, rows: list[int], list_key: str,
                list_attr: str) -> Field | None:
     match = _PATH.match(path)
@@ -197,6 +267,10 @@ def _field_for(form: Form, path: str, rows: list[int], list_key: str,
         return form[list_attr].entries[rows[int(index)]].form._fields.get(sub)
     if key == "service_standard" and sub:
         return form._fields.get(f"standard_{sub}")
+    if key == "commitment" and index is not None and "priority_rows" in form._fields:
+        return _priority_row_field(form, path, sub)
+    if key == "priorities" and "priority_rows" in form._fields:
+        return _priority_row_field(form, path, "hint" if sub == "hints" else "employee")
     if key in ("commitment", "business_hours"):
         return form._fields.get(sub) if sub else None
     return form._fields.get(key)

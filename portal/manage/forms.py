@@ -64,6 +64,17 @@ class FormFieldRow(Form):
                             description=_l("One per line; only for the two choice types."))
 
 
+class PriorityRow(Form):
+    """One priority of an offering: may employees pick it, its hint, its own commitment."""
+
+    priority = HiddenField()
+    employee = BooleanField(_l("Employees may choose it"), default=True)
+    hint = StringField(_l("Hint"), render_kw={"maxlength": 200}, description=_l(
+        "One line, e.g. “A production line stands still”."))
+    first_response = StringField(_l("First response within"))
+    resolution = StringField(_l("Resolution within"))
+
+
 class OfferingForm(FlaskForm):
     title = StringField(_l("Title"))
     slug = StringField(_l("Address (slug)"), description=_l(
@@ -88,6 +99,7 @@ class OfferingForm(FlaskForm):
     review_interval_months = StringField(
         _l("Review every (months)"), default="12", render_kw={"inputmode": "numeric"},
         description=_l("How often an owner checks that this entry is still right (1 to 60)."))
+    priority_rows = FieldList(FormField(PriorityRow))
     form_fields = FieldList(FormField(FormFieldRow))
     version = HiddenField()
 

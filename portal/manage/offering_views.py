@@ -19,7 +19,13 @@ from catalog.models import OFFERING_STATUSES, Department, Offering
 from ..changes import reason_of, saving
 from ..extensions import db
 from . import bp
-from .form_data import offering_form_data, offering_raw, place_errors, rebuild_rows
+from .form_data import (
+    offering_form_data,
+    offering_raw,
+    place_errors,
+    priority_rows_data,
+    rebuild_rows,
+)
 from .forms import FormFieldRow, OfferingForm, VersionForm
 from .lookup import editable_department, editable_offering, version_of
 
@@ -65,7 +71,8 @@ def handle_offering_form(department: Department, offering: Offering | None) -> s
     """Shared by create and edit: builder commands re-show the form; "save" saves it."""
     if offering is None:
         initial = {"status": "draft", "language": current_app.config["CONTENT_LANGUAGE"],
-                   "review_interval_months": "12", "form_fields": []}
+                   "review_interval_months": "12", "form_fields": [],
+                   "priority_rows": priority_rows_data({})}
     else:
         initial = offering_form_data(history.offering_snapshot(offering), offering.version)
     form = OfferingForm(data=initial) if request.method == "GET" else OfferingForm()

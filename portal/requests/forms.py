@@ -85,6 +85,12 @@ def request_form(offering_form: list[dict[str, Any]], priorities: list[tuple[str
     class RequestForm(FlaskForm):
         pass
 
+    RequestForm.on_behalf_of = EmailField(
+        _l("For whom"), description=_l(
+            "Leave empty if it is for you. To request it for a colleague (a new hire, your"
+            " manager), enter their e-mail address: what they may request counts, and both of"
+            " you see the request and get its e-mails."),
+        render_kw={"autocomplete": "off", "list": "colleagues", "maxlength": 254})
     RequestForm.priority = RadioField(_l("Priority"),
                                       choices=[SelectChoice(v, label) for v, label in priorities],
                                       default=default_priority, validate_choice=False)
@@ -107,7 +113,9 @@ def answers_of(form: FlaskForm, offering_form: list[dict[str, Any]]) -> dict[str
 
 def field_for_answer(form: FlaskForm, name: str) -> Field | None:
     """The form field of an answer the domain names (for `portal.changes.show_on_form`)."""
-    return form._fields.get("priority" if name == "priority" else PREFIX + name)
+    if name in ("priority", "on_behalf_of"):
+        return form._fields.get(name)
+    return form._fields.get(PREFIX + name)
 
 
 def file_fields(form: FlaskForm) -> list[Field]:
@@ -117,6 +125,18 @@ def file_fields(form: FlaskForm) -> list[Field]:
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Your message"), validators=[MarkRequired()],
                          render_kw={"rows": 4, "maxlength": 10000})
+
+
+class InformationForm(FlaskForm):
+    body = TextAreaField(_l("Information to add"), validators=[MarkRequired()],
+                         description=_l("What the department should know in addition to your"
+                                        " answers, e.g. a changed date or a serial number."),
+                         render_kw={"rows": 3, "maxlength": 10000})
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it not solved?"), validators=[MarkRequired()],
+                           render_kw={"rows": 3, "maxlength": 10000})
 
 
 class CancelForm(FlaskForm):

@@ -34,21 +34,37 @@ from ..rate_limits import comment as comment_limit
 from ..rate_limits import submit
 from ..uploads import file_store
 from . import bp
-from .forms import CancelForm, CommentForm, answers_of, field_for_answer, file_fields, request_form
+from .forms import (
+    CancelForm,
+    CommentForm,
+    InformationForm,
+    ReopenForm,
+    answers_of,
+    field_for_answer,
+    file_fields,
+    request_form,
+)
+
+
+def priority_names() -> dict[str, str]:
+    return {"low": _("Low"), "normal": _("Normal"), "high": _("High"), "critical": _("Critical")}
 
 
 def priority_choices(offering: Offering) -> list[tuple[str, str]]:
-    names = {"low": _("Low"), "normal": _("Normal"), "high": _("High"),
-             "critical": _("Critical")}
-    return [(p, names.get(p, p)) for p in submission.priorities(offering)] \
-        or [(submission.DEFAULT_PRIORITY, names["normal"])]
+    """The priorities the signed-in user may pick (staff: all), as (value, label) pairs."""
+    names = priority_names()
+    return [(p, names.get(p, p)) for p in submission.priorities_for(offering, current_user)]
 
 
 def build_form(offering: Offering, **kwargs: object) -> FlaskForm:
-    """The request form of the offering, with its published priorities."""
+    """The request form of the offering, with the priorities the user may pick."""
     return request_form(offering.form, priority_choices(offering),
-                        submission.default_priority(offering),
+                        submission.default_priority(offering, current_user),
                         current_app.config["MAX_UPLOAD_MB"], **kwargs)
+
+
+def reopen_days() -> int:
+    return int(current_app.config["REOPEN_DAYS"])
 
 
 def visible_offering(dept: str, slug: str) -> tuple[Offering, bool]:
@@ -64,11 +80,23 @@ def render_form(offering: Offering, form: object, status: int = 200,
                 problems: list[str] = ()) -> tuple[str, int]:
     now = utcnow()
     dues = submission.due_if_submitted(offering, now)
+    names = priority_names()
+    staff_only = [names.get(p, p) for p in submission.priorities(offering)
+                  if p not in submission.priorities_for(offering, current_user)]
     return render_template(
         "requests/form.html", offering=offering, department=offering.department, form=form,
-        previews={due.priority: due for due in dues}, problems=problems,
+        previews={due.priority: due for due in dues}, problems=problems, staff_only=staff_only,
+        colleagues=submission.colleagues_to_suggest(db.session, current_user),
         explained=preview_explanations(offering, dues, now),
     ), status
+
+
+def render_not_allowed(offering: Offering, reason: str, colleague: str = "",
+                       colleague_error: str = "", status: int = 403) -> tuple[str, int]:
+    """Why the user may not request it, with a way to request it for a colleague who may."""
+    return render_template("requests/not_allowed.html", offering=offering,
+                           department=offering.department, reason=reason, colleague=colleague,
+                           colleague_error=colleague_error), status
 
 
 @bp.route("/departments/<dept>/<offering>/request", methods=["GET", "POST"])
@@ -82,25 +110,44 @@ def new_request(dept: str, offering: str) -> str | Response | tuple[str, int]:
     if item.status != "published":
         return render_template("requests/unavailable.html", offering=item,
                                department=item.department), 410
-    refusal = submission.refusal(item, current_user)
-    if refusal is not None:
-        return render_template("requests/not_allowed.html", offering=item,
-                               department=item.department, reason=translate(refusal)), 403
-    form = build_form(item)
+    sender = current_user._get_current_object()
+    source = request.form if request.method == "POST" else request.args
+    colleague = (source.get("on_behalf_of") or "").strip()
+    try:
+        person = submission.for_whom(db.session, sender, colleague)
+    except ValidationError as error:
+        person, colleague_error = None, error
+    else:
+        colleague_error = None
+    refusal = submission.refusal(item, person or sender, sender)
+    if refusal is not None:  # with a bad colleague's address: the sender's own refusal
+        return render_not_allowed(item, translate(refusal), colleague,
+                                  reason_of(colleague_error) if colleague_error else "",
+                                  422 if colleague_error else 403)
+    form = build_form(item, **({} if request.method == "POST" else {
+        "data": {"on_behalf_of": colleague}}))
     if not form.validate_on_submit():
         return render_form(item, form)
+    if colleague_error is not None:
+        return render_form(item, form, 422, show_on_form(
+            form, colleague_error, field_for_answer, flash_rest=False, with_paths=False))
     store = file_store()
     try:
         with saving(on_rollback=store.discard_written):
             created = submission.submit_request(
-                db.session, item, current_user._get_current_object(),
-                priority=form.priority.data, values=answers_of(form, item.form), store=store)
+                db.session, item, sender, priority=form.priority.data,
+                values=answers_of(form, item.form), store=store, on_behalf_of=person)
     except ValidationError as error:
         return render_form(item, form, 422,
                            show_on_form(form, error, field_for_answer, flash_rest=False,
                                         with_paths=False))
-    flash(_("Your request %(ref)s has been sent to %(department)s.", ref=created.ref,
-            department=item.department.name), "success")
+    if created.submitted_by_id:
+        flash(_("Your request %(ref)s for %(name)s has been sent to %(department)s.",
+                ref=created.ref, name=created.requester.name,
+                department=item.department.name), "success")
+    else:
+        flash(_("Your request %(ref)s has been sent to %(department)s.", ref=created.ref,
+                department=item.department.name), "success")
     return redirect(url_for(".detail", ref=created.ref), 303)
 
 
@@ -148,17 +195,65 @@ def detail(ref: str) -> str:
 
 
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
-                   status: int = 200) -> tuple[str, int]:
+                   status: int = 200, information_form: InformationForm | None = None,
+                   reopen_form: ReopenForm | None = None) -> tuple[str, int]:
     staff = can(current_user, "work_queue", item)
+    requester_side = current_user.id in item.requester_side_ids
+    days = reopen_days()
     return render_template(
-        "requests/detail.html", item=item, staff=staff,
+        "requests/detail.html", item=item, staff=staff, requester_side=requester_side,
         state=queue.states_of(db.session, [item]).get(item.id),
         next_statuses=workflow.next_statuses(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,
+        information_form=information_form or InformationForm(formdata=None),
+        reopen_form=reopen_form or ReopenForm(formdata=None),
+        may_reopen=requester_side and workflow.may_reopen(current_user, item, days),
+        reopen_until=workflow.reopen_until(item, days),
         attachments={a.field_name: a for a in item.attachments},
         feedback_panel=feedback_panel(item),
         explanations=request_explanations(item),
     ), status
+
+
+@bp.post("/requests/<ref>/information")
+@login_required
+@comment_limit
+def add_information(ref: str) -> Response | tuple[str, int]:
+    item = visible_request(ref)
+    form = InformationForm()
+    try:
+        with saving():
+            workflow.add_information(db.session, item, current_user._get_current_object(),
+                                     form.body.data)
+    except ValidationError as error:
+        form.body.errors = [reason_of(error)]
+        return render_request(visible_request(ref), CommentForm(formdata=None),
+                              CancelForm(formdata=None), 422, information_form=form)
+    except CatalogError as error:
+        flash(translate(error.message), "error")
+        return redirect(url_for(".detail", ref=ref), 303)
+    flash(_("Your information has been added and the department has been told."), "success")
+    return redirect(url_for(".detail", ref=ref, _anchor="conversation"), 303)
+
+
+@bp.post("/requests/<ref>/reopen")
+@login_required
+def reopen(ref: str) -> Response | tuple[str, int]:
+    item = visible_request(ref)
+    form = ReopenForm()
+    try:
+        with saving():
+            workflow.reopen_request(db.session, item, current_user._get_current_object(),
+                                    form.reason.data, reopen_days())
+    except ValidationError as error:
+        form.reason.errors = [reason_of(error)]
+        return render_request(visible_request(ref), CommentForm(formdata=None),
+                              CancelForm(formdata=None), 422, reopen_form=form)
+    except CatalogError as error:
+        flash(translate(error.message), "error")
+        return redirect(url_for(".detail", ref=ref), 303)
+    flash(_("Your request %(ref)s has been reopened.", ref=ref), "success")
+    return redirect(url_for(".detail", ref=ref), 303)
 
 
 @bp.post("/requests/<ref>/comments")

@@ -137,6 +137,8 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/requests/<ref>/comments"): "request API",
     ("POST", "/api/v1/requests/<ref>/status"): "request API",
     ("POST", "/api/v1/requests/<ref>/feedback"): "feedback",
+    ("POST", "/api/v1/requests/<ref>/information"): "requests for someone else, reopening",
+    ("POST", "/api/v1/requests/<ref>/reopen"): "requests for someone else, reopening",
     ("GET", "/manage/feedback/<dept>"): "feedback",
 }
 
