@@ -78,6 +78,9 @@ def _submitted(data: dict[str, Any], when: When, link: str) -> tuple[str, str]:
     lines = [_("Hello %(name)s,", name=data["requester"]), "",
              _("%(department)s received your request “%(title)s” with the reference %(ref)s.",
                department=data["department"], title=data["offering"], ref=data["ref"]), ""]
+    if data.get("awaiting_approval"):
+        lines.append(_("It needs approval first: the department starts, and its commitment"
+                       " counts, from the last approval."))
     lines += _deadlines(data, when)
     lines += ["", _("Follow it and write to the department here: %(link)s", link=link)]
     return subject, "\n".join(lines) + "\n"
@@ -136,10 +139,11 @@ def _requester_status(data: dict[str, Any], when: When, link: str) -> tuple[str,
     return subject, "\n".join(lines) + "\n"
 
 
+from .approval_mail import APPROVAL_WRITERS  # noqa: E402
 from .feedback_mail import FEEDBACK_WRITERS  # noqa: E402  (they use the helpers above)
 
 _WRITERS = {
     "submitted": _submitted, "new_request": _new_request, "comment": _comment,
     "requester_comment": _requester_comment, "status": _status,
-    "requester_status": _requester_status, **FEEDBACK_WRITERS,
+    "requester_status": _requester_status, **FEEDBACK_WRITERS, **APPROVAL_WRITERS,
 }

@@ -49,6 +49,9 @@ class Offering(Base):
     first_response_minutes: Mapped[int | None]
     resolution_minutes: Mapped[int | None]
     form: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # Who approves a request before the department starts, in order: "manager" (the
+    # requester's), "department" (its approvers); empty: no approval.
+    approval: Mapped[list[str]] = mapped_column(default=list)
     replaced_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("offering.id", ondelete="SET NULL")
     )
