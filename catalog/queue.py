@@ -17,14 +17,22 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .models import OPEN_STATUSES, Department, RequestEvent, ServiceRequest, User, utcnow
+from .models import (
+    OPEN_STATUSES,
+    Department,
+    RequestApproval,
+    RequestEvent,
+    ServiceRequest,
+    User,
+    utcnow,
+)
 from .models.base import UTCDateTime
 from .pagination import Page, paginate
 
 STATES = ("on_track", "at_risk", "breached")
 REFERENCE = re.compile(r"^[A-Z0-9]{1,10}-\d{4}-\d{1,12}\Z")
 STATUS_FILTERS = ("open", "all", "new", "in_progress", "waiting", "resolved", "closed",
-                  "cancelled")
+                  "cancelled", "awaiting_approval")
 ASSIGNEE_FILTERS = ("anyone", "me", "unassigned")
 
 
@@ -147,6 +155,9 @@ def find_request(session: Session, ref: str) -> ServiceRequest | None:
             joinedload(ServiceRequest.offering), joinedload(ServiceRequest.requester),
             joinedload(ServiceRequest.assignee),
             selectinload(ServiceRequest.events).joinedload(RequestEvent.actor),
+            selectinload(ServiceRequest.events).joinedload(RequestEvent.assignee),
             selectinload(ServiceRequest.attachments),
+            selectinload(ServiceRequest.approvals).joinedload(RequestApproval.approver),
+            selectinload(ServiceRequest.approvals).joinedload(RequestApproval.decided_by),
         )
     )

@@ -99,7 +99,10 @@ def decide(session: Session, request: ServiceRequest, actor: User, decision: obj
     if decision not in DECISIONS:
         raise ValidationError(_("Please correct the marked fields."),
                               {"decision": _("Choose approve or reject.")})
-    text = clean_text(comment, "comment", required=decision == "reject", limit=MAX_COMMENT)
+    text = clean_text(comment, "comment", limit=MAX_COMMENT)
+    if decision == "reject" and not text:
+        raise ValidationError(_("Please correct the marked fields."), {"comment": _(
+            "Please give the reason for rejecting: the requester reads it.")})
     now = now or utcnow()
     step.decided_by, step.decided_at, step.comment = actor, now, text
     request.updated_at = now

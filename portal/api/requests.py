@@ -18,6 +18,7 @@ from catalog.errors import NotFound, ValidationError
 from catalog.messages import _
 from catalog.models import Offering, RequestEvent, ServiceRequest, User
 from catalog.permissions import can
+from catalog.requests import approvals
 
 from ..changes import saving
 from ..extensions import db
@@ -78,9 +79,19 @@ def request_json(item: ServiceRequest) -> dict[str, Any]:
                 "resolution": iso(item.resolution_due)},
         "first_response_at": iso(item.first_response_at), "resolved_at": iso(item.resolved_at),
         "assignee": item.assignee.name if item.assignee else None,
+        "clock_started_at": iso(item.clock_started_at),
+        "approvals": [approval_json(step) for step in item.approvals],
         "fields": fields_json(item),
         "events": [event_json(event) for event in item.events],
     }
+
+
+def approval_json(step: Any) -> dict[str, Any]:
+    """One approval step: `by` is who decided it, else (a manager step) who must."""
+    decider = step.decided_by or (step.approver if step.kind == "manager" else None)
+    return {"kind": step.kind, "state": step.state, "by": decider.email if decider else None,
+            "asked_at": iso(step.asked_at), "at": iso(step.decided_at),
+            "comment": step.comment}
 
 
 def offering_from(body: dict[str, Any]) -> Offering:
@@ -148,6 +159,16 @@ def add_comment(ref: str) -> tuple[Response, int]:
         event = workflow.add_comment(db.session, item, current_user._get_current_object(),
                                      json_body().get("body"))
     return jsonify(event_json(event)), 201
+
+
+@bp.post("/requests/<ref>/approval")
+def decide_approval(ref: str) -> Response:
+    item = visible_request(ref)
+    body = json_body()
+    with saving():
+        approvals.decide(db.session, item, current_user._get_current_object(),
+                         body.get("decision"), body.get("comment", ""))
+    return jsonify(request_json(queue.find_request(db.session, ref)))
 
 
 @bp.post("/requests/<ref>/status")
