@@ -1,9 +1,9 @@
 """A request's deadlines: the commitment clock applied to one request and its pauses.
 
 Both clocks start at submission, or at the last approval for an offering that needs approval
-(`ServiceRequest.clock_start`). The first-response clock then runs. The resolution clock stands still while the
-request waits on its requester, and while it is resolved or closed (until someone reopens it);
-each time it starts running again the due time moves by the business time it stood still.
+(`ServiceRequest.clock_start`). The resolution clock stands still while the request waits on
+its requester, and while it is resolved or closed (until someone reopens it); each time it
+starts running again the due time moves by the business time it stood still.
 """
 
 from __future__ import annotations

@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..clock import WEEKDAYS, holiday_region_is_known
 from ..durations import parse_duration
 from ..messages import _
-from ..models import APPROVAL_KINDS, AUDIENCES, FIELD_TYPES, LANGUAGES, OFFERING_STATUSES, PRIORITIES
+from ..models import (
+    APPROVAL_KINDS,
+    AUDIENCES,
+    FIELD_TYPES,
+    LANGUAGES,
+    OFFERING_STATUSES,
+    PRIORITIES,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}\Z")
