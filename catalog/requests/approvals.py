@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import outbox
 from ..errors import Conflict, PermissionDenied, ValidationError
@@ -173,7 +173,10 @@ def waiting_for(session: Session, user: User) -> list[ServiceRequest]:
                or_(RequestApproval.approver_id == user.id,
                    (RequestApproval.kind == "department")
                    & ServiceRequest.department_id.in_(department_ids)))
-        .options(selectinload(ServiceRequest.approvals))
+        .options(selectinload(ServiceRequest.approvals).joinedload(RequestApproval.approver),
+                 selectinload(ServiceRequest.approvals).joinedload(RequestApproval.decided_by),
+                 joinedload(ServiceRequest.offering), joinedload(ServiceRequest.requester),
+                 joinedload(ServiceRequest.department))
         .order_by(RequestApproval.asked_at, ServiceRequest.id)
     ).unique().all()
     return [request for request in candidates

@@ -181,3 +181,15 @@ def test_owners_choose_the_approval_in_the_editor(client, auth, owner, it_dept, 
     assert car.approval == ["manager", "department"]
     page = client.get("/manage/departments/it/offerings/company-car/edit").text
     assert '<option selected value="manager,department">' in page
+
+
+def test_the_approval_pages_run_no_sql_while_rendering(client, auth, employee, phone, app,
+                                                       engine):
+    from tests.portal.test_render_queries import statements_while_rendering
+
+    ref = submit(client, auth, employee)
+    auth.login(phone["manager"])
+    for url in ("/approvals/", f"/requests/{ref}"):
+        with statements_while_rendering(app, engine) as found:
+            assert client.get(url).status_code == 200
+        assert found == [], url
