@@ -258,3 +258,17 @@ def test_import_refuses_a_bad_approver_naming_its_path(session):
     with pytest.raises(CatalogFileError) as refused:
         import_catalog(session, data)
     assert "departments[0].approvers[0]" in str(refused.value.problems)
+
+
+def test_forgetting_an_approver_removes_their_reasons(session, it_dept, employee, store,
+                                                      people):
+    from catalog.people.privacy import PLACEHOLDER, forget_person
+
+    request = send(session, offering(session, it_dept, ["manager"]), employee, store)
+    approvals.decide(session, request, people["manager"], "reject", "Max thinks it too dear")
+    session.commit()
+    forget_person(session, people["manager"])
+    session.commit()
+    session.expire_all()
+    assert request.approvals[0].comment == PLACEHOLDER
+    assert "dear" not in " ".join(e.body for e in request.events)
