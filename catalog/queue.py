@@ -143,6 +143,9 @@ def my_requests(session: Session, user: User, status: str | None = "all", page: 
         .options(joinedload(ServiceRequest.offering), joinedload(ServiceRequest.department))
         .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
     )
+    if status == "open":  # for the requester a request awaiting approval is open too
+        query = query.where(ServiceRequest.status.in_((*OPEN_STATUSES, "awaiting_approval")))
+        return paginate(session, query, page, per_page)
     return paginate(session, _status_filter(query, status), page, per_page)
 
 

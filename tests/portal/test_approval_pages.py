@@ -193,3 +193,11 @@ def test_the_approval_pages_run_no_sql_while_rendering(client, auth, employee, p
         with statements_while_rendering(app, engine) as found:
             assert client.get(url).status_code == 200
         assert found == [], url
+
+
+def test_my_requests_lists_it_as_open_and_awaiting_approval(client, auth, employee, phone):
+    ref = submit(client, auth, employee)
+    for status in ("open", "awaiting_approval"):
+        page = client.get(f"/requests/?status={status}").text
+        assert ref in page and "Starts once approved" in page
+    assert ref not in client.get("/requests/?status=new").text
