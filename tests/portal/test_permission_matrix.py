@@ -137,6 +137,7 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/requests/<ref>/comments"): "request API",
     ("POST", "/api/v1/requests/<ref>/status"): "request API",
     ("POST", "/api/v1/requests/<ref>/feedback"): "feedback",
+    ("POST", "/api/v1/requests/<ref>/approval"): "approvals (tests/portal/test_approval_pages.py)",
     ("GET", "/manage/feedback/<dept>"): "feedback",
 }
 
