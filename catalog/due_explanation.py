@@ -222,14 +222,16 @@ class RequestExplanations:
 
 
 def clock_start(request: ServiceRequest) -> datetime:
-    """When the request's commitment clock started: its submission."""
-    return request.created_at
+    """When the request's commitment clock started: its submission, or its last approval."""
+    return request.clock_start
 
 
 def request_explanations(request: ServiceRequest, language: str = "en") -> RequestExplanations:
     """The due times of an open request explained; for a response or resolution that came,
     how its business time was measured (the figure adherence compares with the target)."""
     calendar = request.department.calendar
+    if request.clock_started_at is None and request.status == "awaiting_approval":
+        return RequestExplanations(None, None)  # nothing runs before the last approval
     start = clock_start(request)
     first = resolution = None
     if request.first_response_at is not None:

@@ -33,8 +33,8 @@ Revision = OfferingRevision | DepartmentRevision
 # The order in which a diff lists what changed.
 OFFERING_KEYS = (
     "title", "slug", "status", "replaced_by", "language", "summary", "description", "keywords",
-    "audience", *STANDARD_SECTIONS, "commitment", "priorities", "form", "review_interval_months",
-    "reviewed_at",
+    "audience", *STANDARD_SECTIONS, "commitment", "priorities", "approval", "form",
+    "review_interval_months", "reviewed_at",
 )
 DEPARTMENT_KEYS = (
     "description", "contact_email", "timezone", "days", "hours", "holidays",
@@ -89,6 +89,7 @@ def flatten_offering(snapshot: dict[str, Any]) -> dict[str, str]:
         ([f"employee_choices: {', '.join(priorities['employee_choices'])}"]
          if priorities.get("employee_choices") is not None else [])
         + [f"{p}: {hint}" for p, hint in (priorities.get("hints") or {}).items()])
+    flat["approval"] = ", ".join(snapshot.get("approval") or [])
     flat["form"] = "\n".join(_form_field_line(field) for field in snapshot.get("form") or [])
     flat["review_interval_months"] = str(snapshot.get("review_interval_months") or 12)
     flat["reviewed_at"] = (snapshot.get("reviewed_at") or "")[:10]

@@ -1,7 +1,8 @@
 """The business time a request actually took, stored on it when it happens.
 
 Measured with the department's calendar (working hours, days off, public holidays) and rounded
-up to whole minutes (20 seconds late is late); the resolution time leaves out the time the
+up to whole minutes (20 seconds late is late), from where the commitment clock started
+(submission, or the last approval); the resolution time leaves out the time the
 request waited on its requester, as the resolution clock does. Adherence figures
 (catalog/adherence.py) aggregate these stored values in SQL.
 """
@@ -16,10 +17,10 @@ from .request_clock import pauses_of
 
 
 def record_first_response(request: ServiceRequest, at: datetime) -> None:
-    """Store the business minutes from submission to the first response given at `at`."""
+    """Store the business minutes from the clock's start to the first response at `at`."""
     calendar = request.department.calendar
     request.first_response_business_minutes = ceil(
-        calendar.business_minutes_between(request.created_at, at)
+        calendar.business_minutes_between(request.clock_start, at)
     )
 
 
@@ -34,5 +35,5 @@ def record_resolution(request: ServiceRequest, at: datetime | None) -> None:
         return
     calendar = request.department.calendar
     request.resolution_business_minutes = ceil(
-        calendar.business_minutes_between(request.created_at, at, pauses_of(request))
+        calendar.business_minutes_between(request.clock_start, at, pauses_of(request))
     )

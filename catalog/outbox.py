@@ -71,8 +71,32 @@ def _tell_department(session: Session, kind: str, request: ServiceRequest,
 
 
 def request_submitted(session: Session, request: ServiceRequest) -> None:
+    """The requester hears it arrived; the department, once it is theirs (approved if needed)."""
+    if request.status == "awaiting_approval":
+        _tell_requester(session, "submitted", request, {"awaiting_approval": True})
+        return
     _tell_requester(session, "submitted", request, {})
     _tell_department(session, "new_request", request, {})
+
+
+def approval_asked(session: Session, request: ServiceRequest, approver: User,
+                   reminder: bool) -> None:
+    """An approver is asked (or reminded) to approve or reject a request."""
+    enqueue(session, "approval_reminder" if reminder else "approval_asked", approver.email,
+            request, {**_about(request), "timezone": approver.timezone,
+                      "locale": approver.locale}, recipient=approver)
+
+
+def request_approved(session: Session, request: ServiceRequest) -> None:
+    """The last approval: the requester learns the due times, the department gets the work."""
+    _tell_requester(session, "approved", request, {})
+    _tell_department(session, "new_request", request, {})
+
+
+def approval_rejected(session: Session, request: ServiceRequest, approver: User,
+                      reason: str) -> None:
+    _tell_requester(session, "rejected", request,
+                    {"author": approver.name, "body": reason[:EXCERPT]})
 
 
 def comment_added(session: Session, request: ServiceRequest, event: RequestEvent,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Department, DepartmentRole, Offering, ServiceRequest, User
+from .models import Department, DepartmentRole, Offering, RequestApproval, ServiceRequest, User
 
 # action -> the roles in the target's department that allow it (admins may do everything)
 DEPARTMENT_ROLES_FOR = {
@@ -41,6 +41,10 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
     if action == "request":
         return isinstance(target, Offering) and target.status == "published" \
             and target.is_open_to(user.audience)
+    # Seeing a request: also whoever approves (or approved) it.
+    if action == "view_request" and isinstance(target, ServiceRequest) and any(
+            step.decided_by_id == user.id or approves(user, step) for step in target.approvals):
+        return True
     # Seeing a request, its attachments, and writing on it: the requester (the person it is
     # for and whoever sent it for them) and the department.
     if action in ("view_request", "comment_request"):
@@ -57,6 +61,25 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
 
 # What the requester side of a request may do to it (the department's staff do it otherwise).
 REQUESTER_ACTIONS = ("cancel_request", "reopen_request", "add_information")
+
+
+def department_approvers(department: Department) -> list[User]:
+    """Who decides a department's approval step: its approvers, else (none named) its owners."""
+    return department.people("approver") or department.people("owner")
+
+
+def approves(user: User | None, step: RequestApproval) -> bool:
+    """True if the user may decide this approval step: the requester's manager for a manager
+    step, a department approver for a department step; never the requester themself."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    request = step.request
+    if request.requester_id == user.id:
+        return False
+    if step.kind == "manager":
+        return step.approver_id == user.id
+    return any(person.id == user.id for person in department_approvers(request.department))
+
 
 # Only admins: create departments, rename them, name their owners and agents, read the audit log.
 ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log")

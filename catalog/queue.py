@@ -17,14 +17,22 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from .models import OPEN_STATUSES, Department, RequestEvent, ServiceRequest, User, utcnow
+from .models import (
+    OPEN_STATUSES,
+    Department,
+    RequestApproval,
+    RequestEvent,
+    ServiceRequest,
+    User,
+    utcnow,
+)
 from .models.base import UTCDateTime
 from .pagination import Page, paginate
 
 STATES = ("on_track", "at_risk", "breached")
 REFERENCE = re.compile(r"^[A-Z0-9]{1,10}-\d{4}-\d{1,12}\Z")
 STATUS_FILTERS = ("open", "all", "new", "in_progress", "waiting", "resolved", "closed",
-                  "cancelled")
+                  "cancelled", "awaiting_approval")
 ASSIGNEE_FILTERS = ("anyone", "me", "unassigned")
 
 
@@ -139,6 +147,9 @@ def my_requests(session: Session, user: User, status: str | None = "all", page: 
                  joinedload(ServiceRequest.requester), joinedload(ServiceRequest.submitted_by))
         .order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
     )
+    if status == "open":  # for the requester a request awaiting approval is open too
+        query = query.where(ServiceRequest.status.in_((*OPEN_STATUSES, "awaiting_approval")))
+        return paginate(session, query, page, per_page)
     return paginate(session, _status_filter(query, status), page, per_page)
 
 
@@ -151,6 +162,9 @@ def find_request(session: Session, ref: str) -> ServiceRequest | None:
             joinedload(ServiceRequest.offering), joinedload(ServiceRequest.requester),
             joinedload(ServiceRequest.submitted_by), joinedload(ServiceRequest.assignee),
             selectinload(ServiceRequest.events).joinedload(RequestEvent.actor),
+            selectinload(ServiceRequest.events).joinedload(RequestEvent.assignee),
             selectinload(ServiceRequest.attachments),
+            selectinload(ServiceRequest.approvals).joinedload(RequestApproval.approver),
+            selectinload(ServiceRequest.approvals).joinedload(RequestApproval.decided_by),
         )
     )

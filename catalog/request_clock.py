@@ -1,8 +1,9 @@
 """A request's deadlines: the commitment clock applied to one request and its pauses.
 
-The first-response clock runs from submission. The resolution clock stands still while the
-request waits on its requester, and while it is resolved or closed (until someone reopens it);
-each time it starts running again the due time moves by the business time it stood still.
+Both clocks start at submission, or at the last approval for an offering that needs approval
+(`ServiceRequest.clock_start`). The resolution clock stands still while the request waits on
+its requester, and while it is resolved or closed (until someone reopens it); each time it
+starts running again the due time moves by the business time it stood still.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ def risk_minutes(target: int) -> int:
 
 def start_clocks(request: ServiceRequest, calendar: BusinessCalendar,
                  first_response: int | None, resolution: int | None) -> None:
-    """Set the targets and the due and at-risk times of a request submitted at `created_at`."""
-    start = request.created_at
+    """Set the targets and the due and at-risk times, counted from the request's clock start."""
+    start = request.clock_start
     request.first_response_minutes = first_response
     request.resolution_minutes = resolution
     if first_response is not None:
@@ -66,8 +67,8 @@ def resume_clock(request: ServiceRequest, calendar: BusinessCalendar) -> None:
     if request.resolution_minutes is None:
         return
     pauses = pauses_of(request)
-    request.resolution_due = calendar.due_at(request.created_at, request.resolution_minutes,
+    request.resolution_due = calendar.due_at(request.clock_start, request.resolution_minutes,
                                              pauses)
     request.resolution_risk_at = calendar.due_at(
-        request.created_at, risk_minutes(request.resolution_minutes), pauses
+        request.clock_start, risk_minutes(request.resolution_minutes), pauses
     )

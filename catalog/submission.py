@@ -17,6 +17,7 @@ from .permissions import can
 from .references import next_reference
 from .request_clock import start_clocks
 from .request_forms import clean_answers
+from .requests import approvals
 from .uploads import FileStore, FileTooLarge
 
 DEFAULT_PRIORITY = "normal"
@@ -137,6 +138,7 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
     reason = refusal(offering, requester, sender)
     if reason is not None:
         raise PermissionDenied(reason)
+    steps = approvals.plan(offering, requester)
     targets = {p: (first, resolution) for p, first, resolution in offering.targets()}
     problems: dict[str, str] = {}
     if priority in (None, ""):
@@ -165,21 +167,27 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
     answers = dict(cleaned.answers)
     for name, file in stored.items():
         answers[name] = file.filename
+    status = approvals.AWAITING if steps else "new"
     request = ServiceRequest(
         ref=next_reference(session, department, now),
         department=department, offering=offering, requester=requester,
         submitted_by=sender if sender.id != requester.id else None, priority=priority,
-        status="new", answers=answers, form=list(offering.form), created_at=now, updated_at=now,
+        status=status, answers=answers, form=list(offering.form), created_at=now,
+        updated_at=now,
     )
-    first, resolution = targets.get(priority, (None, None))
-    start_clocks(request, department.calendar, first, resolution)
-    request.events.append(RequestEvent(kind="created", actor=sender, new_status="new",
+    request.events.append(RequestEvent(kind="created", actor=sender, new_status=status,
                                        created_at=now))
+    if not steps:  # else the clocks start with the last approval
+        request.clock_started_at = now
+        first, resolution = targets.get(priority, (None, None))
+        start_clocks(request, department.calendar, first, resolution)
     for name, file in stored.items():
         request.attachments.append(Attachment(
             field_name=name, filename=file.filename, stored_name=file.stored_name,
             content_type=file.content_type, size=file.size, created_at=now))
     session.add(request)
     outbox.request_submitted(session, request)
+    if steps:
+        approvals.begin(session, request, steps, now)
     session.flush()
     return request

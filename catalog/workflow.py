@@ -34,9 +34,10 @@ def is_staff(user: User | None, request: ServiceRequest) -> bool:
 
 
 def next_statuses(request: ServiceRequest) -> list[str]:
-    """The statuses the department's staff may move the request to now."""
+    """The statuses the department's staff may move the request to now (a request awaiting
+    approval is decided by its approvers, and none goes back to awaiting approval)."""
     if request.status in OPEN_STATUSES:
-        return [s for s in REQUEST_STATUSES if s != request.status]
+        return [s for s in REQUEST_STATUSES if s not in (request.status, "awaiting_approval")]
     if request.status == "resolved":
         return [*OPEN_STATUSES, "closed"]
     if request.status == "closed":
@@ -46,7 +47,8 @@ def next_statuses(request: ServiceRequest) -> list[str]:
 
 def _record_first_response(request: ServiceRequest, actor: User, at: datetime) -> bool:
     staff = is_staff(actor, request)
-    if staff and request.first_response_at is None:
+    # Before the last approval no clock runs: nothing can be a first response yet.
+    if staff and request.first_response_at is None and request.status != "awaiting_approval":
         request.first_response_at = at
         record_first_response(request, at)
     return staff
@@ -104,7 +106,7 @@ def cancel_request(session: Session, request: ServiceRequest, actor: User,
     """The requester withdraws a request that is not resolved yet."""
     if not can(actor, "cancel_request", request):
         raise PermissionDenied(_("Only the requester can cancel a request."))
-    if request.status not in OPEN_STATUSES:
+    if request.status not in (*OPEN_STATUSES, "awaiting_approval"):
         raise Conflict(_("Only a request that is not resolved yet can be cancelled."))
     text = clean_text(reason, "reason", limit=MAX_TEXT)
     now = now or utcnow()

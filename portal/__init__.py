@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         templating,
     )
     from .api import bp as api_bp
+    from .approvals import bp as approvals_bp
     from .browse import bp as browse_bp
     from .commitments import bp as commitments_bp
     from .extensions import csrf, db, migrate
@@ -78,6 +79,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cors.init_app(app)
     commands.init_app(app)
     for blueprint in (browse_bp, search_bp, requests_bp, queue_bp, manage_bp, api_bp,
-                      commitments_bp, profile_bp, health_bp, intranet_bp):
+                      commitments_bp, profile_bp, health_bp, intranet_bp, approvals_bp):
         app.register_blueprint(blueprint)
     return app

@@ -27,6 +27,7 @@ FORMAT_LOCALES = {"en": "en_GB"}
 STATUS_NAMES = {
     "new": _l("New"), "in_progress": _l("In progress"), "waiting": _l("Waiting for you"),
     "resolved": _l("Resolved"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
+    "awaiting_approval": _l("Awaiting approval"),
 }
 STAFF_STATUS_NAMES = {**STATUS_NAMES, "waiting": _l("Waiting on the requester")}
 STATE_NAMES = {"on_track": _l("On track"), "at_risk": _l("At risk"), "breached": _l("Overdue")}

@@ -79,6 +79,9 @@ def _submitted(data: dict[str, Any], when: When, link: str) -> tuple[str, str]:
     if data.get("submitted_by"):
         lines[-1:-1] = [_("%(sender)s sent it for %(name)s; both of you can follow it and get"
                           " its e-mails.", sender=data["submitted_by"], name=data["requester"])]
+    if data.get("awaiting_approval"):
+        lines.append(_("It needs approval first: the department starts, and its commitment"
+                       " counts, from the last approval."))
     lines += _deadlines(data, when)
     lines += ["", _("Follow it and write to the department here: %(link)s", link=link)]
     return subject, "\n".join(lines) + "\n"
@@ -142,10 +145,11 @@ def _requester_status(data: dict[str, Any], when: When, link: str) -> tuple[str,
     return subject, "\n".join(lines) + "\n"
 
 
+from .approval_mail import APPROVAL_WRITERS  # noqa: E402
 from .feedback_mail import FEEDBACK_WRITERS  # noqa: E402  (they use the helpers above)
 
 _WRITERS = {
     "submitted": _submitted, "new_request": _new_request, "comment": _comment,
     "requester_comment": _requester_comment, "status": _status,
-    "requester_status": _requester_status, **FEEDBACK_WRITERS,
+    "requester_status": _requester_status, **FEEDBACK_WRITERS, **APPROVAL_WRITERS,
 }

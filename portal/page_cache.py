@@ -27,6 +27,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from catalog.activity import activity_mark
 from catalog.permissions import manages, may_manage
+from catalog.requests.approvals import may_approve_anything
 
 from .auth.identity import session_viewer
 from .extensions import db
@@ -66,7 +67,8 @@ def page_key(params: Sequence[str] = ()) -> str:
         locale = choose_locale(person.locale)
         who = variant(person.audience, person.is_admin, person.roles, person.timezone)
         g.nav_key = nav_key(person.id, person.name,
-                            manages(person.is_admin, (role for role, _ in person.roles)), locale)
+                            manages(person.is_admin, (role for role, _ in person.roles)), locale,
+                            person.has_reports or any(r == "approver" for r, _ in person.roles))
     else:
         mark, locale = activity_mark(db.session), str(get_locale())
         if current_user.is_authenticated:
@@ -74,7 +76,7 @@ def page_key(params: Sequence[str] = ()) -> str:
                           ((r.role, r.department_id) for r in current_user.roles),
                           current_user.timezone)
             g.nav_key = nav_key(current_user.id, current_user.name, may_manage(current_user),
-                                locale)
+                                locale, may_approve_anything(current_user))
         else:
             who = "anonymous"
             # The sign-in link leads back to this address.
@@ -122,12 +124,14 @@ _NAVS: OrderedDict[tuple[object, ...], str] = OrderedDict()
 NAVS_KEPT = 5000
 
 
-def nav_key(user_id: int, name: str, manages_any: bool, locale: str) -> tuple[object, ...] | None:
-    """What a signed-in person's header shows: name, "Manage" link, the session's CSRF token,
-    language (None before the session has a CSRF token: then it is rendered each time)."""
+def nav_key(user_id: int, name: str, manages_any: bool, locale: str,
+            approves_any: bool = False) -> tuple[object, ...] | None:
+    """What a signed-in person's header shows: name, "Manage" and "Approvals" links, the
+    session's CSRF token, language (None before the session has a CSRF token: then it is
+    rendered each time)."""
     if "csrf_token" not in session:
         return None
-    return (user_id, name, manages_any, session["csrf_token"], locale)
+    return (user_id, name, manages_any, session["csrf_token"], locale, approves_any)
 
 
 def personal_nav() -> str:

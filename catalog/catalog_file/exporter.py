@@ -52,6 +52,8 @@ def offering_to_dict(offering: Offering) -> dict[str, Any]:
         target = offering.replaced_by
         data["replaced_by"] = (target.slug if target.department_id == offering.department_id
                                else f"{target.department.slug}/{target.slug}")
+    if offering.approval:
+        data["approval"] = list(offering.approval)
     if offering.review_interval_months != 12:
         data["review_interval_months"] = offering.review_interval_months
     return data
@@ -93,6 +95,9 @@ def department_to_dict(department: Department, offerings: list[Offering]) -> dic
     data["confidential"] = department.confidential
     data["owners"] = [u.email for u in department.people("owner")]
     data["agents"] = [u.email for u in department.people("agent")]
+    approvers = [u.email for u in department.people("approver")]
+    if approvers:
+        data["approvers"] = approvers
     data["business_hours"] = business_hours_to_dict(department)
     data["commitments"] = commitments_to_list(department)
     data["offerings"] = [offering_to_dict(o) for o in offerings]

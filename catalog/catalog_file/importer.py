@@ -97,7 +97,7 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
         problems.add(_join(path, "confidential"), _("must be true or false"))
     if department["contact_email"] and not EMAIL.match(department["contact_email"]):
         problems.add(_join(path, "contact_email"), _("is not an e-mail address"))
-    for role in ("owners", "agents"):
+    for role in ("owners", "agents", "approvers"):
         department[role] = (
             _string_list(raw, role, path, problems, check=EMAIL.match) if role in raw else None
         )
@@ -231,7 +231,7 @@ def apply_department(session: Session, values: dict[str, Any], summary: ImportSu
         department.work_days = ",".join(hours["days"])
         department.day_start, department.day_end = hours["start"], hours["end"]
         department.holiday_region = hours["holidays"]
-    for role in ("owner", "agent"):
+    for role in ("owner", "agent", "approver"):
         emails = values[f"{role}s"]
         if emails is not None:
             set_role_holders(session, department, role, emails)
@@ -253,7 +253,7 @@ def apply_department(session: Session, values: dict[str, Any], summary: ImportSu
 
 def set_role_holders(session: Session, department: Department, role: str,
                      emails: list[str]) -> None:
-    """Make exactly these people the department's owners (or agents)."""
+    """Make exactly these people the department's owners (or agents, or approvers)."""
     wanted = [get_or_create_user(session, email) for email in emails]
     wanted_ids = {user.id for user in wanted}
     for held in [r for r in department.roles if r.role == role]:
@@ -286,7 +286,7 @@ OFFERING_COLUMNS = (
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",
     "included", "not_included", "prerequisites", "process", "first_response_minutes",
     "resolution_minutes", "form", "review_interval_months", "priority_targets",
-    "employee_priorities", "priority_hints",
+    "employee_priorities", "priority_hints", "approval",
 )
 
 

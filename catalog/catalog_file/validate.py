@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..clock import WEEKDAYS, holiday_region_is_known
 from ..durations import parse_duration
 from ..messages import _
-from ..models import AUDIENCES, FIELD_TYPES, LANGUAGES, OFFERING_STATUSES, PRIORITIES
+from ..models import (
+    APPROVAL_KINDS,
+    AUDIENCES,
+    FIELD_TYPES,
+    LANGUAGES,
+    OFFERING_STATUSES,
+    PRIORITIES,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 CODE = re.compile(r"^[A-Z][A-Z0-9]{1,9}\Z")
@@ -24,13 +31,14 @@ CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 DEFAULT_DAY_MINUTES = 540
 
 DEPARTMENT_KEYS = {
-    "slug", "code", "name", "description", "contact_email", "owners", "agents",
+    "slug", "code", "name", "description", "contact_email", "owners", "agents", "approvers",
     "business_hours", "commitments", "offerings", "confidential",
 }
 OFFERING_KEYS = {
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",
     "service_standard", "commitment", "form", "replaced_by", "review_interval_months",
     "priorities",
+    "approval",
 }
 # Keys the API adds when it shows an offering; sending them back is harmless.
 READ_ONLY_KEYS = {"id", "url", "department", "etag", "version", "created_at", "updated_at",
@@ -205,6 +213,7 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
         "resolution_minutes": None,
         "replaced_by": _text(raw, "replaced_by", path, problems, max_length=200) or None,
         "review_interval_months": raw.get("review_interval_months", 12),
+        "approval": validate_approval(raw, path, problems),
     }
     if offering["status"] not in OFFERING_STATUSES:
         problems.add(_join(path, "status"),
@@ -238,6 +247,18 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
                     commitment.get(key), _join(commitment_path, key), day_minutes, problems
                 )
     return offering
+
+
+def validate_approval(raw: dict, path: str, problems: Problems) -> list[str]:
+    """`approval`: none, `manager`, `department` or both, manager first (the order they run)."""
+    value = raw.get("approval")
+    if value in (None, "none", "", []):
+        return []
+    steps = _string_list(raw, "approval", path, problems, allowed=APPROVAL_KINDS)
+    if steps and steps != [kind for kind in APPROVAL_KINDS if kind in steps]:
+        problems.add(_join(path, "approval"), _("the manager approves first: write "
+                                                "[manager, department]"))
+    return [kind for kind in APPROVAL_KINDS if kind in steps]
 
 
 def validate_business_hours(raw: Any, path: str, problems: Problems) -> dict[str, Any] | None:

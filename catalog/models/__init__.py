@@ -1,5 +1,6 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
+from .approvals import APPROVAL_KINDS, APPROVAL_STATES, RequestApproval
 from .attachments import Attachment
 from .audit import AuditEntry
 from .base import Base, utcnow
@@ -37,4 +38,5 @@ __all__ = [
     "Feedback", "FollowUp", "Thanks",
     "AdherenceDay", "AdherenceHistogram",
     "AuditEntry",
+    "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
 ]

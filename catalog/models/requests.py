@@ -11,12 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, utcnow
 
 if TYPE_CHECKING:
+    from .approvals import RequestApproval
     from .attachments import Attachment
     from .departments import Department
     from .offerings import Offering
     from .users import User
 
-REQUEST_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed", "cancelled")
+# `awaiting_approval`: not the department's work yet; its clocks start at the last approval.
+REQUEST_STATUSES = ("new", "in_progress", "waiting", "resolved", "closed", "cancelled",
+                    "awaiting_approval")
 OPEN_STATUSES = ("new", "in_progress", "waiting")
 
 
@@ -42,6 +45,9 @@ class ServiceRequest(Base):
     form: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the commitment clock started: at submission, or at the last approval for an
+    # offering that needs approval (None while it awaits approval).
+    clock_started_at: Mapped[datetime | None]
     # The targets committed to at submission, in business minutes; None where the department
     # publishes no commitment (then nothing is due either).
     first_response_minutes: Mapped[int | None]
@@ -74,6 +80,10 @@ class ServiceRequest(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="Attachment.id"
     )
+    approvals: Mapped[list[RequestApproval]] = relationship(
+        back_populates="request", cascade="all, delete-orphan",
+        order_by="RequestApproval.step"
+    )
 
     # Adherence reads the unanswered requests that may still turn late: this keeps that read
     # bounded by the queue, not by the history (catalog.commitments.adherence).
@@ -88,6 +98,11 @@ class ServiceRequest(Base):
     def requester_side_ids(self) -> set[int]:
         """The people who asked: the one it is for and, if someone else sent it, the sender."""
         return {self.requester_id} | ({self.submitted_by_id} if self.submitted_by_id else set())
+
+    @property
+    def clock_start(self) -> datetime:
+        """Where the commitment clock counts from: the last approval, else submission."""
+        return self.clock_started_at or self.created_at
 
 
 class RequestEvent(Base):

@@ -6,8 +6,8 @@ import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, exists, false
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .base import Base, utcnow
@@ -41,7 +41,7 @@ class User(Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="SET NULL"))
     manager_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"))
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     # The identity provider's subject, so a changed e-mail still finds the account.
     sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
     # The grants single sign-on gave (e.g. "owner:it"); the next sign-in replaces them.
@@ -135,3 +135,10 @@ class ApiToken(Base):
     @property
     def scope_list(self) -> list[str]:
         return [scope for scope in TOKEN_SCOPES if scope in self.scopes.split()]
+
+
+_reports = User.__table__.alias("report")
+# Whether anyone names this person as their manager (loaded with the account: the header
+# links managers to the approvals page without a query of its own).
+User.has_reports = column_property(  # type: ignore[attr-defined]
+    exists().where(_reports.c.manager_id == User.__table__.c.id).correlate_except(_reports))

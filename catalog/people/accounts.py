@@ -49,11 +49,15 @@ def save_user(
     admin: bool | None = None,
     owner_of: Iterable[str] = (),
     agent_of: Iterable[str] = (),
+    approver_of: Iterable[str] = (),
+    manager: str | None = None,
 ) -> User:
     """Create the user or update the one with that e-mail; roles given are added.
 
     An audience or admin flag left out (None) keeps what an existing account has; a new
-    account is then an employee without admin rights.
+    account is then an employee without admin rights. `manager` (an e-mail; "" clears it)
+    names the person who approves where an offering asks for the manager's approval; an
+    account is created for a manager the portal does not know yet.
     """
     if "@" not in email or len(email) > 254:
         message = "Not a valid e-mail address."
@@ -69,7 +73,16 @@ def save_user(
         user.is_admin = admin
     if password:
         user.set_password(password)
-    for role, slugs in (("owner", owner_of), ("agent", agent_of)):
+    if manager is not None:
+        manager_email = normalize_email(manager)
+        if manager_email and ("@" not in manager_email or len(manager_email) > 254):
+            message = "The manager's e-mail address is not valid."
+            raise ValidationError(message, {"manager": message})
+        if manager_email == user.email:
+            message = "Nobody can be their own manager."
+            raise ValidationError(message, {"manager": message})
+        user.manager = get_or_create_user(session, manager_email) if manager_email else None
+    for role, slugs in (("owner", owner_of), ("agent", agent_of), ("approver", approver_of)):
         for slug in slugs:
             department = session.scalar(select(Department).where(Department.slug == slug))
             if department is None:

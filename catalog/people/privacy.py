@@ -35,6 +35,7 @@ from ..models import (
     FollowUp,
     Offering,
     OutboxMessage,
+    RequestApproval,
     RequestEvent,
     ServiceRequest,
     Thanks,
@@ -187,6 +188,9 @@ def _purge_requests(session: Session, request_ids: list[int], now: datetime) -> 
     session.execute(update(RequestEvent).where(
         RequestEvent.request_id.in_(request_ids), RequestEvent.body != "").values(
         body=PLACEHOLDER))
+    session.execute(update(RequestApproval).where(
+        RequestApproval.request_id.in_(request_ids), RequestApproval.comment != "").values(
+        comment=PLACEHOLDER))
     session.execute(update(Feedback).where(
         Feedback.request_id.in_(request_ids), Feedback.comment != "").values(
         comment=PLACEHOLDER))
@@ -254,6 +258,9 @@ def forget_person(session: Session, user: User, *, actor: User | str = audit.COM
     # What they wrote on other people's requests, as staff.
     session.execute(update(RequestEvent).where(
         RequestEvent.actor_id == user.id, RequestEvent.body != "").values(body=PLACEHOLDER))
+    session.execute(update(RequestApproval).where(
+        RequestApproval.decided_by_id == user.id, RequestApproval.comment != "").values(
+        comment=PLACEHOLDER))
     session.execute(update(FollowUp).where(
         FollowUp.answered_by_id == user.id, FollowUp.answer.is_not(None)).values(
         answer=PLACEHOLDER))

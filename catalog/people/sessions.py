@@ -64,12 +64,13 @@ class Viewer:
     locale: str | None
     timezone: str | None
     roles: tuple[tuple[str, int], ...]  # (role, department id)
+    has_reports: bool = False  # someone names them as manager (the approvals link)
 
 
 # The same conditions as _USER_FOR_SESSION, with the activity mark in the same statement.
 _VIEWER_FOR_SESSION = (
     select(User.id, User.name, User.audience, User.is_admin, User.locale, User.timezone,
-           DepartmentRole.role, DepartmentRole.department_id, *MARK_COLUMNS)
+           DepartmentRole.role, DepartmentRole.department_id, User.has_reports, *MARK_COLUMNS)
     .join(UserSession, UserSession.user_id == User.id)
     .outerjoin(DepartmentRole, DepartmentRole.user_id == User.id)
     .where(UserSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id"),
@@ -89,8 +90,9 @@ def viewer_for_session(session: Session, user_id: int, key: str, now: datetime |
     first = rows[0]
     roles = tuple(sorted((row[6], row[7]) for row in rows if row[6] is not None))
     viewer = Viewer(id=first[0], name=first[1], audience=first[2], is_admin=bool(first[3]),
-                    locale=first[4], timezone=first[5], roles=roles)
-    return viewer, format_mark(first[8:])
+                    locale=first[4], timezone=first[5], roles=roles,
+                    has_reports=bool(first[8]))
+    return viewer, format_mark(first[9:])
 
 
 def end_session(session: Session, key: str | None) -> None:

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from catalog.models import REQUEST_STATUSES
+
 from . import bp
 
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -109,8 +111,11 @@ SPEC: dict[str, Any] = {
                                      "request and get its e-mails. 422 if nobody with this "
                                      "address can receive requests"},
                     "fields": JSON_OBJECT}})},
-        "/requests/{ref}": {"get": _operation("A request with its events", parameters=(REF,),
-                                              auth=True)},
+        "/requests/{ref}": {"get": _operation(
+            "A request with its events and approvals; `status` is one of " + ", ".join(
+                f"`{status}`" for status in REQUEST_STATUSES) + "; `approvals` lists "
+            "{kind: manager|department, state: pending|approved|rejected, by, asked_at, at, "
+            "comment}", parameters=(REF,), auth=True)},
         "/requests/{ref}/comments": {"post": _operation(
             "Comment on a request", parameters=(REF,), status="201", auth=True,
             body={"type": "object", "required": ["body"],
@@ -130,6 +135,12 @@ SPEC: dict[str, Any] = {
             "reason", parameters=(REF,), auth=True,
             body={"type": "object", "required": ["reason"],
                   "properties": {"reason": {"type": "string"}}})},
+        "/requests/{ref}/approval": {"post": _operation(
+            "Approve or reject the approval step that waits (its approver); a rejection needs "
+            "a `comment` (the reason) and ends the request as `cancelled`", parameters=(REF,),
+            auth=True, body={"type": "object", "required": ["decision"], "properties": {
+                "decision": {"type": "string", "enum": ["approve", "reject"]},
+                "comment": {"type": "string"}}})},
         "/requests/{ref}/feedback": {"post": _operation(
             "Rate a resolved request (the requester)", parameters=(REF,), status="201",
             auth=True, body={"type": "object", "required": ["rating"], "properties": {

@@ -19,6 +19,7 @@ from catalog.errors import NotFound, ValidationError
 from catalog.messages import _
 from catalog.models import OPEN_STATUSES, Offering, RequestEvent, ServiceRequest, User
 from catalog.permissions import can
+from catalog.requests import approvals
 
 from ..changes import saving
 from ..due_display import explanation_json, request_explanations
@@ -93,9 +94,19 @@ def request_json(item: ServiceRequest) -> dict[str, Any]:
         "requested_for": item.requester.name,
         "submitted_by": item.submitted_by.name if item.submitted_by else None,
         "reopen_until": iso(workflow.reopen_until(item, reopen_days())),
+        "clock_started_at": iso(item.clock_started_at),
+        "approvals": [approval_json(step) for step in item.approvals],
         "fields": fields_json(item),
         "events": [event_json(event) for event in item.events],
     }
+
+
+def approval_json(step: Any) -> dict[str, Any]:
+    """One approval step: `by` is who decided it, else (a manager step) who must."""
+    decider = step.decided_by or (step.approver if step.kind == "manager" else None)
+    return {"kind": step.kind, "state": step.state, "by": decider.email if decider else None,
+            "asked_at": iso(step.asked_at), "at": iso(step.decided_at),
+            "comment": step.comment}
 
 
 def offering_from(body: dict[str, Any]) -> Offering:
@@ -166,6 +177,16 @@ def add_comment(ref: str) -> tuple[Response, int]:
         event = workflow.add_comment(db.session, item, current_user._get_current_object(),
                                      json_body().get("body"))
     return jsonify(event_json(event)), 201
+
+
+@bp.post("/requests/<ref>/approval")
+def decide_approval(ref: str) -> Response:
+    item = visible_request(ref)
+    body = json_body()
+    with saving():
+        approvals.decide(db.session, item, current_user._get_current_object(),
+                         body.get("decision"), body.get("comment", ""))
+    return jsonify(request_json(queue.find_request(db.session, ref)))
 
 
 @bp.post("/requests/<ref>/status")

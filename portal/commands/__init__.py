@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from .approvals import remind_command
     from .catalog_file import (
         catalog_empty,
         demo_data,
@@ -22,5 +23,5 @@ def init_app(app: Flask) -> None:
 
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
                     demo_sign_ins_command, send_mail, reindex_command, people,
-                    rollups, check_command, purge_command):
+                    rollups, check_command, purge_command, remind_command):
         app.cli.add_command(command)

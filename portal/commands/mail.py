@@ -11,6 +11,7 @@ from catalog.mail_delivery import DeliveryReport, RetryPolicy, deliver_due, deli
 
 from ..extensions import db
 from ..mail import compose, smtp_settings
+from .approvals import REMIND_EVERY_SECONDS, remind_approvers
 from .retention import purge_expired_requests
 
 PURGE_EVERY_SECONDS = 3600.0  # how often the worker applies the retention rule
@@ -55,12 +56,16 @@ def send_mail(loop: bool, interval: float, batch: int) -> None:
     click.echo(f"Delivering mail via {settings.host}:{settings.port} every {interval:g} s; "
                "stop with Ctrl-C.", err=True)
     purge_at = [time.monotonic()]  # the first pass purges, then once every hour
+    remind_at = [time.monotonic()]  # and reminds approvers, then every quarter hour
 
     def after_pass(report: DeliveryReport) -> None:
         _report(report, quiet_if_idle=True)
         if time.monotonic() >= purge_at[0]:
             purge_at[0] = time.monotonic() + PURGE_EVERY_SECONDS
             _purge_in_worker()
+        if time.monotonic() >= remind_at[0]:
+            remind_at[0] = time.monotonic() + REMIND_EVERY_SECONDS
+            _remind_in_worker()
 
     with contextlib.suppress(KeyboardInterrupt):
         deliver_forever(db.session, settings, compose, policy=policy, interval=interval,
@@ -79,6 +84,17 @@ def _purge_in_worker() -> None:
     if removal is not None and removal.requests:
         click.echo(f"Purged {removal.requests} expired request(s) and {len(removal.files)} "
                    "file(s).", err=True)
+
+
+def _remind_in_worker() -> None:
+    """Approval reminders; a failure is reported, mail goes on."""
+    try:
+        reminded = remind_approvers()
+    except Exception as error:  # noqa: BLE001 - the next round tries again
+        click.echo(f"Reminding approvers failed: {error}", err=True)
+        return
+    if reminded:
+        click.echo(f"Reminded the approvers of {reminded} request(s).", err=True)
 
 
 def _sleep_unless_stopped(seconds: float, stopping: dict[str, bool]) -> None:

@@ -26,15 +26,22 @@ users = AppGroup("users", help="Create, update and deactivate accounts; issue an
               help="Owner of this department (repeatable).")
 @click.option("--agent", "agent_of", multiple=True, metavar="DEPT_SLUG",
               help="Agent of this department (repeatable).")
+@click.option("--approver", "approver_of", multiple=True, metavar="DEPT_SLUG",
+              help="Approves requests of this department where its offerings ask for it "
+                   "(repeatable).")
+@click.option("--manager", default=None, metavar="EMAIL",
+              help="The user's manager, who approves where an offering asks for it "
+                   "(\"\" clears it).")
 def create_user(email: str, name: str, password: str | None, audience: str | None,
                 admin: bool | None,
-                owner_of: tuple[str, ...], agent_of: tuple[str, ...]) -> None:
+                owner_of: tuple[str, ...], agent_of: tuple[str, ...],
+                approver_of: tuple[str, ...], manager: str | None) -> None:
     """Create a user, or update the one with this e-mail."""
     existed = accounts.find_user(db.session, email) is not None
     with _saved():
         user = accounts.save_user(db.session, email, name=name, password=password,
                                   audience=audience, admin=admin, owner_of=owner_of,
-                                  agent_of=agent_of)
+                                  agent_of=agent_of, approver_of=approver_of, manager=manager)
     click.echo(f"{'Updated' if existed else 'Created'} {user.email}.", err=True)
 
 

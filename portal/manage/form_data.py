@@ -43,6 +43,7 @@ def offering_form_data(snapshot: dict[str, Any], version: int | None) -> dict[st
         **_single_commitment(commitment),
         "priority_rows": priority_rows_data(snapshot),
         "review_interval_months": str(snapshot.get("review_interval_months") or 12),
+        "approval": ",".join(snapshot.get("approval") or []),
         "form_fields": [{**BLANK_ROW, **field, "choices": "\n".join(field.get("choices") or [])}
                         for field in snapshot.get("form") or []],
         "version": "" if version is None else str(version),
@@ -85,6 +86,7 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
         # Only a retired offering sends people elsewhere.
         "replaced_by": (form.replaced_by.data or None) if form.status.data == "retired" else None,
         "review_interval_months": _whole_number(form.review_interval_months.data),
+        "approval": [step for step in (form.approval.data or "").split(",") if step],
     }
     first = (form.first_response.data or "").strip()
     resolution = (form.resolution.data or "").strip()

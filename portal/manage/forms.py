@@ -47,6 +47,11 @@ AUDIENCE_CHOICES = [SelectChoice(value, label) for value, label in (
 WEEKDAY_CHOICES = [SelectChoice(day, label) for day, label in zip(WEEKDAYS, [
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"),
     _l("Sunday")], strict=True)]
+APPROVAL_CHOICES = [SelectChoice(value, label) for value, label in (
+    ("", _l("No approval")), ("manager", _l("The requester's manager")),
+    ("department", _l("The department's approvers")),
+    ("manager,department", _l("The requester's manager, then the department's approvers")),
+)]
 DURATION_HINT = _l("Business time, e.g. 30m, 4h or 2d (working days).")
 
 
@@ -96,6 +101,9 @@ class OfferingForm(FlaskForm):
     standard_process = TextAreaField(_l("How it is handled"), render_kw={"rows": 4})
     first_response = StringField(_l("First response within"), description=DURATION_HINT)
     resolution = StringField(_l("Resolution within"), description=DURATION_HINT)
+    approval = SelectField(_l("Approval before the department starts"),
+                           choices=APPROVAL_CHOICES, default="", description=_l(
+                               "The response commitment starts with the last approval."))
     review_interval_months = StringField(
         _l("Review every (months)"), default="12", render_kw={"inputmode": "numeric"},
         description=_l("How often an owner checks that this entry is still right (1 to 60)."))

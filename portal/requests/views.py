@@ -23,6 +23,7 @@ from catalog.models import Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
+from ..approvals.views import approval_rows, may_decide
 from ..changes import reason_of, saving, show_on_form
 from ..commitments.display import feedback_panel
 from ..display import translate
@@ -212,6 +213,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         attachments={a.field_name: a for a in item.attachments},
         feedback_panel=feedback_panel(item),
         explanations=request_explanations(item),
+        approval_steps_shown=approval_rows(item), may_decide=may_decide(item),
     ), status
 
 

@@ -139,6 +139,7 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/requests/<ref>/feedback"): "feedback",
     ("POST", "/api/v1/requests/<ref>/information"): "requests for someone else, reopening",
     ("POST", "/api/v1/requests/<ref>/reopen"): "requests for someone else, reopening",
+    ("POST", "/api/v1/requests/<ref>/approval"): "approvals (tests/portal/test_approval_pages.py)",
     ("GET", "/manage/feedback/<dept>"): "feedback",
 }
 
