@@ -124,3 +124,28 @@ def test_the_queue_row_explains_its_next_due_time(client, auth, friday_evening, 
     html = client.get("/manage/queue/it").get_data(as_text=True)
     lines = page_segments(html, f"explained-{friday_evening.ref}")
     assert lines[0] == "Fri 3 Jan, 16:30–17:00: 30 business minutes counted"
+
+
+def test_after_an_approval_the_explanation_counts_from_the_approval(app, client, auth, session,
+                                                                   it_dept, employee):
+    from catalog.requests import approvals
+    from tests import factories
+
+    manager = factories.make_user(session, email="max@example.com", name="Max Manager")
+    employee.manager = manager
+    phone = factories.make_offering(session, it_dept, slug="new-phone", title="New phone",
+                                    approval=["manager"])
+    session.commit()
+    store = FileStore(Path(app.instance_path) / "uploads", 1024 * 1024)
+    sent = submit_request(session, phone, employee, priority="normal", values={}, store=store,
+                          now=berlin(2025, 1, 3, 16, 30))
+    session.commit()
+    auth.login(employee)
+    waiting = client.get(f"/requests/{sent.ref}").get_data(as_text=True)
+    assert "first-response-explained" not in waiting  # no clock runs before the approval
+    approvals.decide(session, sent, manager, "approve", now=berlin(2025, 1, 7, 10, 0))
+    session.commit()
+    html = client.get(f"/requests/{sent.ref}").get_data(as_text=True)
+    assert "240 business minutes counted from Tue 7 Jan, 10:00:" in html
+    assert page_segments(html, "first-response-explained") == [
+        "Tue 7 Jan, 10:00–14:00: 240 business minutes counted"]
