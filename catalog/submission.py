@@ -81,7 +81,10 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
         priority = default_priority(offering)
     if not isinstance(priority, str) or priority not in (targets or [DEFAULT_PRIORITY]):
         problems["priority"] = _("Choose one of the priorities listed.")
-    cleaned = clean_answers(offering.form, values)
+    now = now or utcnow()
+    calendar = offering.department.calendar
+    cleaned = clean_answers(offering.form, values, calendar=calendar,
+                            today=now.astimezone(calendar.zone).date())
     problems.update(cleaned.problems)
     if problems:
         raise ValidationError(_("Please correct the marked fields."), problems)
@@ -94,7 +97,6 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
             limit = store.max_bytes // (1024 * 1024)
             raise ValidationError(_("Please correct the marked fields."), {
                 name: _("This file is larger than %(limit)d MB.", limit=limit)}) from None
-    now = now or utcnow()
     department = offering.department
     answers = dict(cleaned.answers)
     for name, file in stored.items():

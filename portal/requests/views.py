@@ -33,7 +33,15 @@ from ..rate_limits import comment as comment_limit
 from ..rate_limits import submit
 from ..uploads import file_store
 from . import bp
-from .forms import CancelForm, CommentForm, answers_of, field_for_answer, file_fields, request_form
+from .forms import (
+    CancelForm,
+    CommentForm,
+    answers_of,
+    conditions_of,
+    field_for_answer,
+    file_fields,
+    request_form,
+)
 
 
 def priority_choices(offering: Offering) -> list[tuple[str, str]]:
@@ -45,9 +53,11 @@ def priority_choices(offering: Offering) -> list[tuple[str, str]]:
 
 def build_form(offering: Offering, **kwargs: object) -> FlaskForm:
     """The request form of the offering, with its published priorities."""
+    calendar = offering.department.calendar
     return request_form(offering.form, priority_choices(offering),
                         submission.default_priority(offering),
-                        current_app.config["MAX_UPLOAD_MB"], **kwargs)
+                        current_app.config["MAX_UPLOAD_MB"], calendar=calendar,
+                        today=utcnow().astimezone(calendar.zone).date(), **kwargs)
 
 
 def visible_offering(dept: str, slug: str) -> tuple[Offering, bool]:
@@ -64,7 +74,7 @@ def render_form(offering: Offering, form: object, status: int = 200,
     previews = {due.priority: due for due in submission.due_if_submitted(offering, utcnow())}
     return render_template(
         "requests/form.html", offering=offering, department=offering.department, form=form,
-        previews=previews, problems=problems,
+        previews=previews, problems=problems, conditions=conditions_of(offering.form),
     ), status
 
 
