@@ -16,10 +16,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import field_rules
+from . import field_checks, field_rules
 from .catalog_file.validate import EMAIL
 from .clock import BusinessCalendar
-from .field_rules import RULE_KEYS, RuleBroken
+from .field_checks import RuleBroken
+from .field_rules import RULE_KEYS
 from .messages import Message, _
 from .uploads import NotAnUpload, Upload, upload_from_json
 
@@ -85,7 +86,7 @@ def clean_answers(definitions: list[dict[str, Any]], values: Any, *, today: date
         condition = form_field.show_if
         shown[form_field.name] = condition is None or (
             shown.get(condition["field"], False) and condition["field"] not in result.problems
-            and field_rules.condition_met(condition, result.answers.get(condition["field"])))
+            and field_checks.condition_met(condition, result.answers.get(condition["field"])))
         if not shown[form_field.name]:
             continue  # not shown: neither required nor stored
         try:
@@ -113,9 +114,9 @@ def _check_rules(form_field: FormField, value: Any, answers: dict[str, Any],
     if value is None or not rules:
         return
     if form_field.type in field_rules.TEXT_TYPES:
-        field_rules.check_text(rules, value)
+        field_checks.check_text(rules, value)
     elif form_field.type == "number":
-        field_rules.check_number(rules, value)
+        field_checks.check_number(rules, value)
     elif form_field.type == "date":
         other = rules.get("on_or_after")
         after = None
@@ -124,12 +125,12 @@ def _check_rules(form_field: FormField, value: Any, answers: dict[str, Any],
         if today is None:
             rules = {k: v for k, v in rules.items()
                      if k not in ("not_in_past", "min_business_days_ahead")}
-        field_rules.check_date(rules, value, today=today or date.min, calendar=calendar,
+        field_checks.check_date(rules, value, today=today or date.min, calendar=calendar,
                                after=after)
     elif form_field.type == "multiselect":
-        field_rules.check_choices(rules, value)
+        field_checks.check_choices(rules, value)
     elif form_field.type == "file":
-        field_rules.check_file(rules, value.filename, value.stream)
+        field_checks.check_file(rules, value.filename, value.stream)
 
 
 class _Refused(Exception):
