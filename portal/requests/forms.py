@@ -31,7 +31,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
     def SelectChoice(value: str, label: Any = None) -> Any:  # type: ignore[no-redef]  # noqa: N802
         return (value, value if label is None else label)
 
-from catalog import field_rules
+from catalog import field_checks, field_rules
 from catalog.clock import BusinessCalendar
 from catalog.request_forms import FormField, form_fields
 from catalog.uploads import Upload
@@ -66,8 +66,8 @@ def _constraints(definition: FormField, earliest: date | None) -> dict[str, Any]
         attributes.update({key: rules[key] for key in ("min", "max") if key in rules})
     elif kind == "date" and earliest is not None:
         attributes["min"] = earliest.isoformat()
-    elif kind == "file" and field_rules.html_accept(rules):
-        attributes["accept"] = field_rules.html_accept(rules)
+    elif kind == "file" and field_checks.html_accept(rules):
+        attributes["accept"] = field_checks.html_accept(rules)
     return attributes
 
 
@@ -124,7 +124,7 @@ def request_form(offering_form: list[dict[str, Any]], priorities: list[tuple[str
     for definition in form_fields(offering_form):
         earliest = None
         if definition.type == "date" and today is not None:
-            earliest = field_rules.earliest_date(definition.rules, calendar, today)
+            earliest = field_checks.earliest_date(definition.rules, calendar, today)
         setattr(RequestForm, PREFIX + definition.name, _field(definition, max_mb, earliest))
     return RequestForm(**kwargs)
 
@@ -140,7 +140,7 @@ def conditions_of(offering_form: list[dict[str, Any]]) -> dict[str, dict[str, An
         if not condition:
             continue
         shown_by: dict[str, Any] = {"field": PREFIX + condition["field"],
-                                    "words": translate(field_rules.condition_in_words(
+                                    "words": translate(field_checks.condition_in_words(
                                         condition, labels.get(condition["field"], "")))}
         if "checked" in condition:
             shown_by["checked"] = condition["checked"]
