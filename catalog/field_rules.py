@@ -22,11 +22,12 @@ RULES_OF_TYPE: dict[str, tuple[str, ...]] = {
     "number": ("min", "max", "step"),
     "date": ("not_in_past", "min_business_days_ahead", "on_or_after"),
     "multiselect": ("min_choices", "max_choices"),
-    "file": ("file_types",),
+    "file": ("file_types", "max_files"),
 }
 RULE_KEYS = tuple(dict.fromkeys(key for keys in RULES_OF_TYPE.values() for key in keys))
 CONDITION_TYPES = ("select", "multiselect", "checkbox")
 MAX_BUSINESS_DAYS = 365
+MAX_FILES = 20
 MAX_PATTERN = 500
 # File types an owner may allow: the names a file may end with, and what its content must be
 # (extensions as puremagic names them; "text" means readable UTF-8 text without NUL bytes).
@@ -160,6 +161,7 @@ def _choice_rules(rules: dict[str, Any], choices: int, path: str, add: Any) -> N
 
 
 def _file_rules(rules: dict[str, Any], path: str, add: Any) -> None:
+    _whole(rules, "max_files", path, add, 1, MAX_FILES)
     value = rules.get("file_types")
     if value is None:
         return

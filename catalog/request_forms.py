@@ -48,7 +48,7 @@ class CleanedForm:
     """Answers ready to store, files still to be stored, and a message per refused field."""
 
     answers: dict[str, Any]
-    files: dict[str, Upload]
+    files: dict[str, Upload | list[Upload]]  # a list for a field that takes several files
     problems: dict[str, Message | str]  # an owner's own message (a pattern's) is plain text
 
 
@@ -99,9 +99,9 @@ def clean_answers(definitions: list[dict[str, Any]], values: Any, *, today: date
         except RuleBroken as broken:
             result.problems[form_field.name] = broken.message
             continue
-        if isinstance(value, Upload):
+        if isinstance(value, Upload) or form_field.type == "file" and value:
             result.files[form_field.name] = value
-            result.answers[form_field.name] = None  # the file's name, once it is stored
+            result.answers[form_field.name] = None  # the files' names, once they are stored
         else:
             result.answers[form_field.name] = value
     return result
@@ -130,7 +130,8 @@ def _check_rules(form_field: FormField, value: Any, answers: dict[str, Any],
     elif form_field.type == "multiselect":
         field_checks.check_choices(rules, value)
     elif form_field.type == "file":
-        field_checks.check_file(rules, value.filename, value.stream)
+        for upload in value if isinstance(value, list) else [value]:
+            field_checks.check_file(rules, upload.filename, upload.stream)
 
 
 class _Refused(Exception):
@@ -223,9 +224,20 @@ def _checkbox(form_field: FormField, value: Any) -> bool:
     return value
 
 
-def _file(form_field: FormField, value: Any) -> Upload | None:
-    if value is None or (isinstance(value, Upload) and not value.filename):
+def _file(form_field: FormField, value: Any) -> Upload | list[Upload] | None:
+    """One upload; for a field that takes several files (`max_files` above 1), a list."""
+    limit = form_field.rules.get("max_files", 1)
+    values = value if isinstance(value, list) and limit > 1 else [value]
+    uploads = [_one_file(item) for item in values
+               if item is not None and not (isinstance(item, Upload) and not item.filename)]
+    if not uploads:
         return _missing(form_field, _("Please attach a file."))
+    if len(uploads) > limit:
+        raise _Refused(_("Attach at most %(max)d files.", max=limit))
+    return uploads if limit > 1 else uploads[0]
+
+
+def _one_file(value: Any) -> Upload:
     if isinstance(value, Upload):
         return value
     try:

@@ -16,7 +16,7 @@ from .permissions import can
 from .references import next_reference
 from .request_clock import start_clocks
 from .request_forms import clean_answers
-from .uploads import FileStore, FileTooLarge
+from .uploads import FileStore, FileTooLarge, StoredFile
 
 DEFAULT_PRIORITY = "normal"
 
@@ -88,10 +88,11 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
     problems.update(cleaned.problems)
     if problems:
         raise ValidationError(_("Please correct the marked fields."), problems)
-    stored = {}
-    for name, upload in cleaned.files.items():
+    stored: dict[str, list[StoredFile]] = {}
+    for name, uploads in cleaned.files.items():
         try:
-            stored[name] = store.save(upload)
+            stored[name] = [store.save(upload) for upload in
+                            (uploads if isinstance(uploads, list) else [uploads])]
         except FileTooLarge:
             store.discard_written()
             limit = store.max_bytes // (1024 * 1024)
@@ -99,8 +100,9 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
                 name: _("This file is larger than %(limit)d MB.", limit=limit)}) from None
     department = offering.department
     answers = dict(cleaned.answers)
-    for name, file in stored.items():
-        answers[name] = file.filename
+    for name, files in stored.items():
+        several = isinstance(cleaned.files[name], list)
+        answers[name] = [file.filename for file in files] if several else files[0].filename
     request = ServiceRequest(
         ref=next_reference(session, department, now),
         department=department, offering=offering, requester=requester,
@@ -111,10 +113,11 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
     start_clocks(request, department.calendar, first, resolution)
     request.events.append(RequestEvent(kind="created", actor=requester, new_status="new",
                                        created_at=now))
-    for name, file in stored.items():
-        request.attachments.append(Attachment(
-            field_name=name, filename=file.filename, stored_name=file.stored_name,
-            content_type=file.content_type, size=file.size, created_at=now))
+    for name, files in stored.items():
+        for file in files:
+            request.attachments.append(Attachment(
+                field_name=name, filename=file.filename, stored_name=file.stored_name,
+                content_type=file.content_type, size=file.size, created_at=now))
     session.add(request)
     outbox.request_submitted(session, request)
     session.flush()

@@ -22,7 +22,7 @@ BLANK_ROW = {"name": "", "label": "", "type": "text", "required": False, "help":
              "choices": "", **{key: "" for key in RULE_KEYS}, "not_in_past": False,
              "show_if": "", "show_if_values": ""}
 NUMBER_RULES = ("min_length", "max_length", "min", "max", "step", "min_business_days_ahead",
-                "min_choices", "max_choices")
+                "min_choices", "max_choices", "max_files")
 _PATH = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?")
 
 

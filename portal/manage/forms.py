@@ -83,6 +83,8 @@ class FormFieldRow(Form):
     max_choices = StringField(_l("Choose at most"), render_kw={"inputmode": "numeric"})
     file_types = StringField(_l("Allowed file types"), description=_l(
         "e.g. pdf, png, jpg; checked by the file's content, not only its name."))
+    max_files = StringField(_l("At most this many files"), render_kw={"inputmode": "numeric"},
+                            description=_l("1 if empty; more lets people attach several."))
     show_if = StringField(_l("Show only if the field"), description=_l(
         "The name of a choice field or checkbox above this one; empty: always shown."))
     show_if_values = TextAreaField(_l("has one of these answers"), render_kw={"rows": 2},

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
@@ -101,11 +101,14 @@ def _field(definition: FormField, max_mb: int, earliest: date | None = None) -> 
     if kind == "checkbox":
         return BooleanField(**options)
     if kind == "file":
-        return FileField(render_kw={
+        render_kw = {
             "data-max-bytes": max_mb * 1024 * 1024,
             "data-too-large": _l("This file is larger than %(limit)d MB.", limit=max_mb),
             **constraints,
-        }, **options)
+        }
+        if definition.rules.get("max_files", 1) > 1:
+            return MultipleFileField(render_kw=render_kw, **options)
+        return FileField(render_kw=render_kw, **options)
     return StringField(render_kw=constraints, **options)
 
 
@@ -156,11 +159,17 @@ def answers_of(form: FlaskForm, offering_form: list[dict[str, Any]]) -> dict[str
     values: dict[str, Any] = {}
     for definition in form_fields(offering_form):
         data = form[PREFIX + definition.name].data
-        if isinstance(data, FileStorage):
-            data = Upload(filename=data.filename or "", stream=data.stream,
-                          content_type=data.mimetype or "application/octet-stream")
+        if isinstance(data, list) and definition.type == "file":
+            data = [_upload(item) for item in data if isinstance(item, FileStorage)]
+        elif isinstance(data, FileStorage):
+            data = _upload(data)
         values[definition.name] = data
     return values
+
+
+def _upload(data: FileStorage) -> Upload:
+    return Upload(filename=data.filename or "", stream=data.stream,
+                  content_type=data.mimetype or "application/octet-stream")
 
 
 def field_for_answer(form: FlaskForm, name: str) -> Field | None:

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from catalog import directory, queue, submission, workflow
 from catalog.catalog_file.validate import SLUG
 from catalog.errors import CatalogError, ValidationError
-from catalog.models import Offering, ServiceRequest, utcnow
+from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
@@ -154,6 +154,14 @@ def detail(ref: str) -> str:
     return render_request(item, CommentForm(formdata=None), CancelForm(formdata=None))
 
 
+def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
+    """Each file field's files, in the order they were sent."""
+    files: dict[str, list[Attachment]] = {}
+    for attachment in sorted(item.attachments, key=lambda a: a.id or 0):
+        files.setdefault(attachment.field_name, []).append(attachment)
+    return files
+
+
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
                    status: int = 200) -> tuple[str, int]:
     staff = can(current_user, "work_queue", item)
@@ -162,7 +170,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         state=queue.states_of(db.session, [item]).get(item.id),
         next_statuses=workflow.next_statuses(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,
-        attachments={a.field_name: a for a in item.attachments},
+        attachments=attachments_by_field(item),
         feedback_panel=feedback_panel(item),
     ), status
 

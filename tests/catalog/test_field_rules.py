@@ -221,3 +221,27 @@ def test_export_import_export_keeps_rules_and_conditions(session, wipe_database)
     assert by_name["other_reason"]["show_if"] == {"field": "reason", "equals": "Other"}
     assert by_name["since"]["show_if"] == {"field": "reason", "in": ["Broken", "Too slow"]}
     assert by_name["car"]["show_if"] == {"field": "parking", "checked": True}
+
+
+def test_a_field_that_takes_several_files_counts_them_and_checks_each():
+    form = definitions() + [{"name": "photos", "label": "Photos", "type": "file",
+                             "required": False, "help": "", "file_types": ["pdf"],
+                             "max_files": 2}]
+
+    def photos(*names_and_contents):
+        return clean_answers(form, {**GOOD, "photos": [Upload(name, io.BytesIO(content))
+                                                       for name, content in names_and_contents]},
+                             today=TODAY, calendar=CALENDAR)
+
+    two = photos(("a.pdf", PDF), ("b.pdf", PDF))
+    assert two.problems == {} and [u.filename for u in two.files["photos"]] == ["a.pdf", "b.pdf"]
+    assert photos(("a.pdf", PDF), ("b.pdf", PDF), ("c.pdf", PDF)).problems == {
+        "photos": "Attach at most 2 files."}
+    assert photos(("a.pdf", PDF), ("tool.pdf", EXE)).problems == {
+        "photos": "Attach a file of type PDF; this file's content is not one of them."}
+    # A field that takes one file refuses a list.
+    single = check(proof=[Upload("a.pdf", io.BytesIO(PDF))])
+    assert "proof" in single.problems
+    problems = Problems()
+    validate_form([{"name": "f", "label": "F", "type": "file", "max_files": 0}], "form", problems)
+    assert "form[0].max_files" in dict(problems.items)

@@ -284,3 +284,54 @@ def test_the_builder_saves_rules_and_conditions_and_shows_them_again(client, aut
     page = html.unescape(client.get(EDIT).get_data(as_text=True))
     assert 'value="^[0-9]{6}$"' in page and 'value="pdf, jpg"' in page
     assert 'value="needed_by"' in page
+
+
+@pytest.fixture
+def several_files(session, ruled):
+    ruled.form = [*ruled.form, {"name": "photos", "label": "Photos", "type": "file",
+                                "required": True, "help": "", "file_types": ["pdf", "png"],
+                                "max_files": 2}]
+    session.commit()
+    return ruled
+
+
+def test_several_files_on_the_page_are_counted_and_each_kept(client, auth, session, employee,
+                                                               several_files, frozen_clock):
+    auth.login(employee)
+    page = client.get(URL).get_data(as_text=True)
+    photos = re.search(r'<input[^>]*id="f_photos"[^>]*>', page).group(0)
+    assert "multiple" in photos and 'accept=".pdf,.png"' in photos
+
+    def files(*names):
+        return [(io.BytesIO(PDF), name, "application/pdf") for name in names]
+
+    response = client.post(URL, data={**page_data(), "f_photos": files("a.pdf", "b.pdf", "c.pdf")})
+    assert response.status_code == 422
+    assert error_at(response.get_data(as_text=True), "photos") == "Attach at most 2 files."
+    response = client.post(URL, data={**page_data(), "f_photos": files("a.pdf", "b.pdf")})
+    assert response.status_code == 303
+    item = newest(session)
+    assert item.answers["photos"] == ["a.pdf", "b.pdf"]
+    assert sorted(a.filename for a in item.attachments) == ["a.pdf", "b.pdf"]
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "a.pdf" in detail and "b.pdf" in detail
+
+
+def test_several_files_through_the_api(client, session, employee, bearer, several_files,
+                                       frozen_clock):
+    headers = bearer(employee)
+
+    def photo(name, content=PDF):
+        return {"filename": name, "content": base64.b64encode(content).decode()}
+
+    response = client.post("/api/v1/requests", headers=headers, json={
+        "department": "it", "offering": "ruled", "fields": {
+            **api_fields(), "photos": [photo("a.pdf"), photo("tool.pdf", EXE)]}})
+    assert response.status_code == 422
+    assert "photos" in response.get_json()["error"]["fields"]
+    response = client.post("/api/v1/requests", headers=headers, json={
+        "department": "it", "offering": "ruled", "fields": {
+            **api_fields(), "photos": [photo("a.pdf"), photo("b.pdf")]}})
+    assert response.status_code == 201
+    read = client.get(f"/api/v1/requests/{response.get_json()['ref']}", headers=headers)
+    assert [f["filename"] for f in read.get_json()["fields"]["photos"]] == ["a.pdf", "b.pdf"]
