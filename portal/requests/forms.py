@@ -75,9 +75,9 @@ def _field(definition: FormField, max_mb: int, earliest: date | None = None) -> 
     options: dict[str, Any] = {
         "label": definition.label,
         "description": definition.help,
-        # A field shown only under a condition is required only then: the server decides.
-        "validators": [MarkRequired()] if definition.required and not definition.show_if
-        else [],
+        # A conditional field is marked too: it is required when shown (the server decides;
+        # the page has `novalidate`, and the script disables the inputs of hidden fields).
+        "validators": [MarkRequired()] if definition.required else [],
     }
     kind = definition.type
     constraints = _constraints(definition, earliest)
