@@ -98,7 +98,11 @@ SPEC: dict[str, Any] = {
             "Submit a request", status="201", auth=True, body={
                 "type": "object", "required": ["department", "offering"],
                 "properties": {"department": {"type": "string"}, "offering": {"type": "string"},
-                               "priority": {"type": "string"}, "fields": JSON_OBJECT}})},
+                               "priority": {"type": "string"},
+                               "fields": {**JSON_OBJECT, "description":
+                                          "Answers by field name; a broken field rule or a "
+                                          "missing required answer is 422 with the field's "
+                                          "message in `error.fields`"}}})},
         "/requests/{ref}": {"get": _operation("A request with its events", parameters=(REF,),
                                               auth=True)},
         "/requests/{ref}/comments": {"post": _operation(
