@@ -47,8 +47,8 @@ def condition_in_words(condition: Mapping[str, Any], label: str) -> Message:
     if "equals" in condition:
         return _("Only if you chose “%(value)s” for “%(field)s”.", value=condition["equals"],
                  field=label)
-    return _("Only if you chose one of %(values)s for “%(field)s”.",
-             values=", ".join(f"“{value}”" for value in condition["in"]), field=label)
+    return _("Only if you chose one of these for “%(field)s”: %(values)s.",
+             values=", ".join(condition["in"]), field=label)
 
 
 # Answers ------------------------------------------------------------------------------------------

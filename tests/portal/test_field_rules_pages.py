@@ -161,7 +161,7 @@ def test_without_javascript_every_field_shows_its_condition_in_words(client, aut
     auth.login(employee)
     page = html.unescape(client.get(URL).get_data(as_text=True))
     assert "Only if you chose “Other” for “Reason”." in page
-    assert "Only if you chose one of “Broken”, “Too slow” for “Reason”." in page
+    assert "Only if you chose one of these for “Reason”: Broken, Too slow." in page
     assert "Only if you ticked “I need a parking space”." in page
     for name in ("other_reason", "since", "car"):
         assert f'id="f_{name}"' in page
@@ -174,6 +174,8 @@ def test_without_javascript_every_field_shows_its_condition_in_words(client, aut
                            .get_data(as_text=True))
     assert "Nur wenn Sie bei „Reason“ „Other“ gewählt haben." in german
     assert "Nur wenn Sie „I need a parking space“ angekreuzt haben." in german
+    assert "Nur wenn Sie bei „Reason“ eine dieser Antworten gewählt haben: Broken, Too slow." \
+        in german
 
 
 def test_a_conditional_field_is_required_only_when_shown_and_dropped_when_hidden_on_the_page(
