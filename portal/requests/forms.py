@@ -64,8 +64,11 @@ def _constraints(definition: FormField, earliest: date | None) -> dict[str, Any]
                 attributes["data-pattern-message"] = rules["pattern_message"]
     elif kind == "number":
         attributes.update({key: rules[key] for key in ("min", "max") if key in rules})
-    elif kind == "date" and earliest is not None:
-        attributes["min"] = earliest.isoformat()
+    elif kind == "date":
+        if earliest is not None:
+            attributes["min"] = earliest.isoformat()
+        if "on_or_after" in rules:
+            attributes["data-on-or-after"] = PREFIX + rules["on_or_after"]
     elif kind == "file" and field_checks.html_accept(rules):
         attributes["accept"] = field_checks.html_accept(rules)
     return attributes

@@ -118,3 +118,19 @@
     });
   });
 })();
+
+// "On or after another date": the earlier date's answer becomes this date's minimum.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[type=date][data-on-or-after]").forEach(function (input) {
+    var other = document.getElementById(input.getAttribute("data-on-or-after"));
+    if (!other) { return; }
+    var ownMin = input.getAttribute("min") || "";
+    function update() {
+      var value = other.value && other.value > ownMin ? other.value : ownMin;
+      if (value) { input.setAttribute("min", value); } else { input.removeAttribute("min"); }
+    }
+    other.addEventListener("change", update);
+    update();
+  });
+})();

@@ -103,6 +103,8 @@ def test_the_browser_checks_rules_and_shows_conditional_fields(live_server, cata
     needed = earliest_date({"min_business_days_ahead": 3}, calendar, berlin)
     page.fill("#f_first_day", berlin.isoformat())
     page.fill("#f_needed_by", needed.isoformat())
+    # "Back on" may not be before "Needed by": the browser knows once "Needed by" is chosen.
+    assert page.get_attribute("#f_back_on", "min") == needed.isoformat()
     page.fill("#f_back_on", needed.isoformat())
     page.fill("#f_since", "2024-01-01")
     page.get_by_label("Dock").check()

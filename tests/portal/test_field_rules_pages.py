@@ -152,6 +152,8 @@ def test_the_form_carries_the_rules_as_html_attributes(client, auth, ruled, empl
     assert 'type="date"' in needed_by and 'min="2024-11-29"' in needed_by
     first_day = re.search(r'<input[^>]*id="f_first_day"[^>]*>', page).group(0)
     assert 'min="2024-11-26"' in first_day
+    back_on = re.search(r'<input[^>]*id="f_back_on"[^>]*>', page).group(0)
+    assert 'data-on-or-after="f_needed_by"' in back_on
     proof = re.search(r'<input[^>]*id="f_proof"[^>]*>', page).group(0)
     assert 'accept=".pdf"' in proof
 
