@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from .catalog_file import offering_to_dict
 from .catalog_file.exporter import business_hours_to_dict, commitments_to_list
+from .field_rules import RULE_KEYS
 from .models import (
     PRIORITIES,
     STANDARD_SECTIONS,
@@ -104,6 +105,7 @@ def _form_field_line(field: dict[str, Any]) -> str:
         parts.append("choices: " + ", ".join(field["choices"]))
     if field.get("help"):
         parts.append("help: " + field["help"])
+    parts.extend(f"{key}: {field[key]}" for key in (*RULE_KEYS, "show_if") if key in field)
     return " · ".join(parts)
 
 

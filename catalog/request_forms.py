@@ -1,24 +1,30 @@
 """An offering's request form: from field definitions to checked answers, for page and API alike.
 
-The definitions are those of the catalog file (name, label, type, required, help, choices). Pages
-send text from HTML inputs, the API sends JSON values; both go through `clean_answers`, so a
-field is accepted or refused with the same message wherever it came from.
+The definitions are those of the catalog file (name, label, type, required, help, choices, the
+owner's rules and a `show_if` condition). Pages send text from HTML inputs, the API sends JSON
+values; both go through `clean_answers`, so a field is accepted or refused with the same message
+wherever it came from. A field whose condition is not met counts as not shown: it is neither
+required nor stored.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from . import field_checks, field_rules
 from .catalog_file.validate import EMAIL
+from .clock import BusinessCalendar
+from .field_checks import RuleBroken
+from .field_rules import RULE_KEYS
 from .messages import Message, _
 from .uploads import NotAnUpload, Upload, upload_from_json
 
-MAX_LENGTH = {"text": 500, "email": 254, "textarea": 10_000}
+MAX_LENGTH = field_rules.MAX_TEXT_LENGTH
 MAX_NUMBER = Decimal("1e15")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 # Control characters other than tab and line breaks (PostgreSQL refuses NUL in text and JSON).
@@ -33,6 +39,8 @@ class FormField:
     required: bool = False
     help: str = ""
     choices: tuple[str, ...] = ()
+    rules: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    show_if: Mapping[str, Any] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -40,8 +48,8 @@ class CleanedForm:
     """Answers ready to store, files still to be stored, and a message per refused field."""
 
     answers: dict[str, Any]
-    files: dict[str, Upload]
-    problems: dict[str, Message]
+    files: dict[str, Upload | list[Upload]]  # a list for a field that takes several files
+    problems: dict[str, Message | str]  # an owner's own message (a pattern's) is plain text
 
 
 def form_fields(definitions: list[dict[str, Any]]) -> list[FormField]:
@@ -49,34 +57,81 @@ def form_fields(definitions: list[dict[str, Any]]) -> list[FormField]:
     return [
         FormField(name=d["name"], label=d.get("label") or d["name"], type=d.get("type", "text"),
                   required=bool(d.get("required")), help=d.get("help") or "",
-                  choices=tuple(d.get("choices") or ()))
+                  choices=tuple(d.get("choices") or ()),
+                  rules={key: d[key] for key in RULE_KEYS if key in d},
+                  show_if=d.get("show_if"))
         for d in definitions
     ]
 
 
-def clean_answers(definitions: list[dict[str, Any]], values: Any) -> CleanedForm:
-    """Check every field's value; unknown field names are refused too."""
+def clean_answers(definitions: list[dict[str, Any]], values: Any, *, today: date | None = None,
+                  calendar: BusinessCalendar | None = None) -> CleanedForm:
+    """Check every field's value against its type and rules; unknown field names are refused.
+
+    `today` (in the department's time zone) and its `calendar` decide the date rules; without
+    them date rules about today are not checked.
+    """
     result = CleanedForm(answers={}, files={}, problems={})
     if not isinstance(values, Mapping):
         result.problems["fields"] = _("Send the answers as an object of field names to values.")
         return result
     fields = form_fields(definitions)
+    by_name = {f.name: f for f in fields}
     for name in values:
-        if name not in {f.name for f in fields}:
+        if name not in by_name:
             result.problems[str(name)] = _("This form has no field %(name)s.", name=str(name))
+    shown: dict[str, bool] = {}
     for form_field in fields:
+        # A condition names a field above this one, so its answer (or absence) is known.
+        condition = form_field.show_if
+        shown[form_field.name] = condition is None or (
+            shown.get(condition["field"], False) and condition["field"] not in result.problems
+            and field_checks.condition_met(condition, result.answers.get(condition["field"])))
+        if not shown[form_field.name]:
+            continue  # not shown: neither required nor stored
         try:
             clean = _CLEANERS.get(form_field.type, _text)
             value = clean(form_field, values.get(form_field.name))
+            _check_rules(form_field, value, result.answers, by_name, today, calendar)
         except _Refused as refused:
             result.problems[form_field.name] = refused.message
             continue
-        if isinstance(value, Upload):
+        except RuleBroken as broken:
+            result.problems[form_field.name] = broken.message
+            continue
+        if isinstance(value, Upload) or form_field.type == "file" and value:
             result.files[form_field.name] = value
-            result.answers[form_field.name] = None  # the file's name, once it is stored
+            result.answers[form_field.name] = None  # the files' names, once they are stored
         else:
             result.answers[form_field.name] = value
     return result
+
+
+def _check_rules(form_field: FormField, value: Any, answers: dict[str, Any],
+                 by_name: dict[str, FormField], today: date | None,
+                 calendar: BusinessCalendar | None) -> None:
+    rules = form_field.rules
+    if value is None or not rules:
+        return
+    if form_field.type in field_rules.TEXT_TYPES:
+        field_checks.check_text(rules, value)
+    elif form_field.type == "number":
+        field_checks.check_number(rules, value)
+    elif form_field.type == "date":
+        other = rules.get("on_or_after")
+        after = None
+        if other in by_name and isinstance(answers.get(other), str):
+            after = (by_name[other].label, answers[other])
+        if today is None:
+            rules = {k: v for k, v in rules.items()
+                     if k not in ("not_in_past", "min_business_days_ahead")}
+        field_checks.check_date(rules, value, today=today or date.min, calendar=calendar,
+                               after=after)
+    elif form_field.type == "multiselect":
+        field_checks.check_choices(rules, value)
+    elif form_field.type == "file":
+        for upload in value if isinstance(value, list) else [value]:
+            field_checks.check_file(rules, upload.filename, upload.stream)
 
 
 class _Refused(Exception):
@@ -169,9 +224,20 @@ def _checkbox(form_field: FormField, value: Any) -> bool:
     return value
 
 
-def _file(form_field: FormField, value: Any) -> Upload | None:
-    if value is None or (isinstance(value, Upload) and not value.filename):
+def _file(form_field: FormField, value: Any) -> Upload | list[Upload] | None:
+    """One upload; for a field that takes several files (`max_files` above 1), a list."""
+    limit = form_field.rules.get("max_files", 1)
+    values = value if isinstance(value, list) and limit > 1 else [value]
+    uploads = [_one_file(item) for item in values
+               if item is not None and not (isinstance(item, Upload) and not item.filename)]
+    if not uploads:
         return _missing(form_field, _("Please attach a file."))
+    if len(uploads) > limit:
+        raise _Refused(_("Attach at most %(max)d files.", max=limit))
+    return uploads if limit > 1 else uploads[0]
+
+
+def _one_file(value: Any) -> Upload:
     if isinstance(value, Upload):
         return value
     try:

@@ -18,7 +18,7 @@ from .references import next_reference
 from .request_clock import start_clocks
 from .request_forms import clean_answers
 from .requests import approvals
-from .uploads import FileStore, FileTooLarge
+from .uploads import FileStore, FileTooLarge, StoredFile
 
 DEFAULT_PRIORITY = "normal"
 
@@ -149,24 +149,28 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
         problems["priority"] = _("Only %(department)s can set this priority; please choose"
                                  " one of the priorities listed.",
                                  department=offering.department.name)
-    cleaned = clean_answers(offering.form, values)
+    now = now or utcnow()
+    calendar = offering.department.calendar
+    cleaned = clean_answers(offering.form, values, calendar=calendar,
+                            today=now.astimezone(calendar.zone).date())
     problems.update(cleaned.problems)
     if problems:
         raise ValidationError(_("Please correct the marked fields."), problems)
-    stored = {}
-    for name, upload in cleaned.files.items():
+    stored: dict[str, list[StoredFile]] = {}
+    for name, uploads in cleaned.files.items():
         try:
-            stored[name] = store.save(upload)
+            stored[name] = [store.save(upload) for upload in
+                            (uploads if isinstance(uploads, list) else [uploads])]
         except FileTooLarge:
             store.discard_written()
             limit = store.max_bytes // (1024 * 1024)
             raise ValidationError(_("Please correct the marked fields."), {
                 name: _("This file is larger than %(limit)d MB.", limit=limit)}) from None
-    now = now or utcnow()
     department = offering.department
     answers = dict(cleaned.answers)
-    for name, file in stored.items():
-        answers[name] = file.filename
+    for name, files in stored.items():
+        several = isinstance(cleaned.files[name], list)
+        answers[name] = [file.filename for file in files] if several else files[0].filename
     status = approvals.AWAITING if steps else "new"
     request = ServiceRequest(
         ref=next_reference(session, department, now),
@@ -181,10 +185,11 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
         request.clock_started_at = now
         first, resolution = targets.get(priority, (None, None))
         start_clocks(request, department.calendar, first, resolution)
-    for name, file in stored.items():
-        request.attachments.append(Attachment(
-            field_name=name, filename=file.filename, stored_name=file.stored_name,
-            content_type=file.content_type, size=file.size, created_at=now))
+    for name, files in stored.items():
+        for file in files:
+            request.attachments.append(Attachment(
+                field_name=name, filename=file.filename, stored_name=file.stored_name,
+                content_type=file.content_type, size=file.size, created_at=now))
     session.add(request)
     outbox.request_submitted(session, request)
     if steps:

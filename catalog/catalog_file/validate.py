@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import WEEKDAYS, holiday_region_is_known
 from ..durations import parse_duration
+from ..field_rules import RULE_KEYS, validate_links, validate_rules
 from ..messages import _
 from ..models import (
     APPROVAL_KINDS,
@@ -40,6 +41,7 @@ OFFERING_KEYS = {
     "priorities",
     "approval",
 }
+FIELD_KEYS = {"name", "label", "type", "required", "help", "choices", "show_if", *RULE_KEYS}
 # Keys the API adds when it shows an offering; sending them back is harmless.
 READ_ONLY_KEYS = {"id", "url", "department", "etag", "version", "created_at", "updated_at",
                   "reviewed_at", "review_due", "commitments"}
@@ -151,13 +153,13 @@ def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, A
         return []
     fields: list[dict[str, Any]] = []
     names: set[str] = set()
+    entries: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     for index, raw in enumerate(value):
         field_path = _join(path, index)
         raw = _mapping(raw, field_path, problems)
         if raw is None:
             continue
-        _unknown_keys(raw, {"name", "label", "type", "required", "help", "choices"},
-                      field_path, problems)
+        _unknown_keys(raw, FIELD_KEYS, field_path, problems)
         name = _text(raw, "name", field_path, problems, required=True, max_length=50)
         if name and not FIELD_NAME.match(name):
             problems.add(_join(field_path, "name"),
@@ -185,7 +187,11 @@ def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, A
             if not choices:
                 problems.add(_join(field_path, "choices"), _("a choice field needs choices"))
             field["choices"] = choices
+        if field["type"] in FIELD_TYPES:
+            validate_rules(raw, field, field_path, problems.add)
         fields.append(field)
+        entries.append((index, field, raw))
+    validate_links(entries, path, problems.add)
     return fields
 
 

@@ -110,7 +110,10 @@ SPEC: dict[str, Any] = {
                                      "counts (403 if they may not request it); both see the "
                                      "request and get its e-mails. 422 if nobody with this "
                                      "address can receive requests"},
-                    "fields": JSON_OBJECT}})},
+                    "fields": {**JSON_OBJECT, "description":
+                               "Answers by field name; a broken field rule or a missing "
+                               "required answer is 422 with the field's message in "
+                               "`error.fields`"}}})},
         "/requests/{ref}": {"get": _operation(
             "A request with its events and approvals; `status` is one of " + ", ".join(
                 f"`{status}`" for status in REQUEST_STATUSES) + "; `approvals` lists "

@@ -61,14 +61,18 @@ def event_json(event: RequestEvent) -> dict[str, Any]:
 
 
 def fields_json(item: ServiceRequest) -> dict[str, Any]:
-    """The answers; a file answer is its name, size and download address."""
-    fields = dict(item.answers)
-    for attachment in item.attachments:
-        fields[attachment.field_name] = {
+    """The answers; a file answer is its name, size and download address (a list of them for a
+    field that takes several files)."""
+    files: dict[str, list[dict[str, Any]]] = {}
+    for attachment in sorted(item.attachments, key=lambda a: a.id or 0):
+        files.setdefault(attachment.field_name, []).append({
             "filename": attachment.filename, "size": attachment.size,
             "url": url_for("requests.attachment", ref=item.ref, attachment_id=attachment.id,
                            _external=True),
-        }
+        })
+    fields = dict(item.answers)
+    for name, found in files.items():
+        fields[name] = found if isinstance(item.answers.get(name), list) else found[0]
     return fields
 
 

@@ -11,6 +11,7 @@ from wtforms import Field, Form
 
 from catalog.editing import suggest_slug
 from catalog.errors import CatalogError
+from catalog.field_rules import RULE_KEYS, RULES_OF_TYPE
 from catalog.models import PRIORITIES, STANDARD_SECTIONS
 from catalog.numbers import whole_number
 
@@ -18,7 +19,10 @@ from ..changes import show_on_form
 from .forms import DepartmentSettingsForm, OfferingForm
 
 BLANK_ROW = {"name": "", "label": "", "type": "text", "required": False, "help": "",
-             "choices": ""}
+             "choices": "", **{key: "" for key in RULE_KEYS}, "not_in_past": False,
+             "show_if": "", "show_if_values": ""}
+NUMBER_RULES = ("min_length", "max_length", "min", "max", "step", "min_business_days_ahead",
+                "min_choices", "max_choices", "max_files")
 _PATH = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?")
 
 
@@ -44,10 +48,60 @@ def offering_form_data(snapshot: dict[str, Any], version: int | None) -> dict[st
         "priority_rows": priority_rows_data(snapshot),
         "review_interval_months": str(snapshot.get("review_interval_months") or 12),
         "approval": ",".join(snapshot.get("approval") or []),
-        "form_fields": [{**BLANK_ROW, **field, "choices": "\n".join(field.get("choices") or [])}
-                        for field in snapshot.get("form") or []],
+        "form_fields": [_row_data(field) for field in snapshot.get("form") or []],
         "version": "" if version is None else str(version),
     }
+
+
+def _row_data(field: dict[str, Any]) -> dict[str, Any]:
+    """A builder row from a field in the catalog file format."""
+    condition = field.get("show_if") or {}
+    values = [condition["equals"]] if "equals" in condition else condition.get("in") or []
+    row = {**BLANK_ROW, **field, "choices": "\n".join(field.get("choices") or []),
+           "file_types": ", ".join(field.get("file_types") or []),
+           "show_if": condition.get("field", ""), "show_if_values": "\n".join(values)}
+    for key in NUMBER_RULES:
+        row[key] = "" if field.get(key) is None else str(field[key])
+    return row
+
+
+def _number(text: str) -> int | float | str:
+    """A rule's number from the builder; text that is no number goes on to be refused."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return number if number == number and abs(number) != float("inf") else text
+
+
+def _rules_of(row: Any, kind: str, types: dict[str, str]) -> dict[str, Any]:
+    """The rules and condition a builder row sets, in the catalog file format."""
+    rules: dict[str, Any] = {}
+    for key in RULES_OF_TYPE.get(kind, ()):
+        value = row[key].data
+        if key == "not_in_past":
+            if value:
+                rules[key] = True
+            continue
+        text = (value or "").strip()
+        if text:
+            rules[key] = _number(text) if key in NUMBER_RULES else text
+    if "file_types" in rules:
+        rules["file_types"] = [part for part in re.split(r"[\s,]+", rules["file_types"]) if part]
+    other = (row.show_if.data or "").strip()
+    if other:
+        values = lines(row.show_if_values.data)
+        if types.get(other) == "checkbox" and not values:
+            rules["show_if"] = {"field": other, "checked": True}
+        elif len(values) == 1:
+            rules["show_if"] = {"field": other, "equals": values[0]}
+        else:
+            rules["show_if"] = {"field": other, "in": values}
+    return rules
 
 
 def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], list[int]]:
@@ -55,6 +109,8 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
     form the builder row it came from (blank rows are left out)."""
     rows: list[int] = []
     fields: list[dict[str, Any]] = []
+    types = {(entry.form.name.data or "").strip(): entry.form.type.data
+             for entry in form.form_fields}
     for index, entry in enumerate(form.form_fields):
         row = entry.form
         label, name = (row.label.data or "").strip(), (row.name.data or "").strip()
@@ -67,6 +123,7 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
         }
         if row.type.data in ("select", "multiselect"):
             field["choices"] = lines(row.choices.data)
+        field.update(_rules_of(row, row.type.data, types))
         fields.append(field)
         rows.append(index)
     title = (form.title.data or "").strip()

@@ -67,6 +67,33 @@ class FormFieldRow(Form):
     help = StringField(_l("Help text"))
     choices = TextAreaField(_l("Choices"), render_kw={"rows": 3},
                             description=_l("One per line; only for the two choice types."))
+    # Rules (each for some types only; catalog/field_rules.py says which) and the condition.
+    min_length = StringField(_l("At least (characters)"), render_kw={"inputmode": "numeric"})
+    max_length = StringField(_l("At most (characters)"), render_kw={"inputmode": "numeric"})
+    pattern = StringField(_l("Pattern (regular expression)"), description=_l(
+        "The whole answer must match, e.g. ^[0-9]{6}$ for six digits."))
+    pattern_message = StringField(_l("Message when the pattern does not match"),
+                                  description=_l("e.g. Six digits, such as 410200"))
+    min = StringField(_l("Smallest number"), render_kw={"inputmode": "decimal"})
+    max = StringField(_l("Largest number"), render_kw={"inputmode": "decimal"})
+    step = StringField(_l("In steps of"), render_kw={"inputmode": "decimal"},
+                       description=_l("e.g. 1 for whole numbers, 0.01 for amounts of money."))
+    not_in_past = BooleanField(_l("Not in the past"))
+    min_business_days_ahead = StringField(
+        _l("At least this many working days ahead"), render_kw={"inputmode": "numeric"},
+        description=_l("Counted in the department's working days and public holidays."))
+    on_or_after = StringField(_l("On or after the date field"), description=_l(
+        "The name of a date field above this one, e.g. needed_by."))
+    min_choices = StringField(_l("Choose at least"), render_kw={"inputmode": "numeric"})
+    max_choices = StringField(_l("Choose at most"), render_kw={"inputmode": "numeric"})
+    file_types = StringField(_l("Allowed file types"), description=_l(
+        "e.g. pdf, png, jpg; checked by the file's content, not only its name."))
+    max_files = StringField(_l("At most this many files"), render_kw={"inputmode": "numeric"},
+                            description=_l("1 if empty; more lets people attach several."))
+    show_if = StringField(_l("Show only if the field"), description=_l(
+        "The name of a choice field or checkbox above this one; empty: always shown."))
+    show_if_values = TextAreaField(_l("has one of these answers"), render_kw={"rows": 2},
+                                   description=_l("One per line; empty for a ticked checkbox."))
 
 
 class PriorityRow(Form):

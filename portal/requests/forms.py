@@ -6,11 +6,12 @@ by `catalog.request_forms` (the same rules as the API), and its messages are put
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
@@ -30,8 +31,12 @@ except ImportError:  # WTForms before 3.3 takes (value, label) tuples
     def SelectChoice(value: str, label: Any = None) -> Any:  # type: ignore[no-redef]  # noqa: N802
         return (value, value if label is None else label)
 
+from catalog import field_checks, field_rules
+from catalog.clock import BusinessCalendar
 from catalog.request_forms import FormField, form_fields
 from catalog.uploads import Upload
+
+from ..display import translate
 
 PREFIX = "f_"  # keeps a department's field names clear of the form's own attributes
 
@@ -45,22 +50,50 @@ class MarkRequired:
         return None
 
 
-def _field(definition: FormField, max_mb: int) -> Field:
+def _constraints(definition: FormField, earliest: date | None) -> dict[str, Any]:
+    """The owner's rules as HTML attributes, so the browser can help before sending."""
+    rules, kind = definition.rules, definition.type
+    attributes: dict[str, Any] = {}
+    if kind in field_rules.TEXT_TYPES:
+        attributes["maxlength"] = rules.get("max_length", field_rules.MAX_TEXT_LENGTH[kind])
+        if "min_length" in rules:
+            attributes["minlength"] = rules["min_length"]
+        if "pattern" in rules:
+            attributes["pattern"] = rules["pattern"]
+            if rules.get("pattern_message"):
+                attributes["data-pattern-message"] = rules["pattern_message"]
+    elif kind == "number":
+        attributes.update({key: rules[key] for key in ("min", "max") if key in rules})
+    elif kind == "date":
+        if earliest is not None:
+            attributes["min"] = earliest.isoformat()
+        if "on_or_after" in rules:
+            attributes["data-on-or-after"] = PREFIX + rules["on_or_after"]
+    elif kind == "file" and field_checks.html_accept(rules):
+        attributes["accept"] = field_checks.html_accept(rules)
+    return attributes
+
+
+def _field(definition: FormField, max_mb: int, earliest: date | None = None) -> Field:
     options: dict[str, Any] = {
         "label": definition.label,
         "description": definition.help,
+        # A conditional field is marked too: it is required when shown (the server decides;
+        # the page has `novalidate`, and the script disables the inputs of hidden fields).
         "validators": [MarkRequired()] if definition.required else [],
     }
     kind = definition.type
+    constraints = _constraints(definition, earliest)
     if kind == "textarea":
-        return TextAreaField(render_kw={"rows": 5}, **options)
+        return TextAreaField(render_kw={"rows": 5, **constraints}, **options)
     if kind == "email":
-        return EmailField(render_kw={"autocomplete": "email"}, **options)
+        return EmailField(render_kw={"autocomplete": "email", **constraints}, **options)
     if kind == "number":
-        return StringField(widget=NumberInput(step="any"), render_kw={"inputmode": "decimal"},
-                           **options)
+        step = definition.rules.get("step", "any")
+        return StringField(widget=NumberInput(step=step),
+                           render_kw={"inputmode": "decimal", **constraints}, **options)
     if kind == "date":
-        return StringField(widget=DateInput(), **options)
+        return StringField(widget=DateInput(), render_kw=constraints, **options)
     if kind == "select":
         choices = [SelectChoice("", _l("Choose …"))] + [SelectChoice(c) for c in definition.choices]
         return SelectField(choices=choices, validate_choice=False, **options)
@@ -71,16 +104,22 @@ def _field(definition: FormField, max_mb: int) -> Field:
     if kind == "checkbox":
         return BooleanField(**options)
     if kind == "file":
-        return FileField(render_kw={
+        render_kw = {
             "data-max-bytes": max_mb * 1024 * 1024,
             "data-too-large": _l("This file is larger than %(limit)d MB.", limit=max_mb),
-        }, **options)
-    return StringField(render_kw={"maxlength": 500}, **options)
+            **constraints,
+        }
+        if definition.rules.get("max_files", 1) > 1:
+            return MultipleFileField(render_kw=render_kw, **options)
+        return FileField(render_kw=render_kw, **options)
+    return StringField(render_kw=constraints, **options)
 
 
 def request_form(offering_form: list[dict[str, Any]], priorities: list[tuple[str, str]],
-                 default_priority: str, max_mb: int, **kwargs: Any) -> FlaskForm:
-    """A form instance for the offering; `priorities` are (value, label) pairs."""
+                 default_priority: str, max_mb: int, *, today: date | None = None,
+                 calendar: BusinessCalendar | None = None, **kwargs: Any) -> FlaskForm:
+    """A form instance for the offering; `priorities` are (value, label) pairs; `today` and
+    `calendar` (the department's) give date fields their earliest allowed date."""
 
     class RequestForm(FlaskForm):
         pass
@@ -95,8 +134,33 @@ def request_form(offering_form: list[dict[str, Any]], priorities: list[tuple[str
                                       choices=[SelectChoice(v, label) for v, label in priorities],
                                       default=default_priority, validate_choice=False)
     for definition in form_fields(offering_form):
-        setattr(RequestForm, PREFIX + definition.name, _field(definition, max_mb))
+        earliest = None
+        if definition.type == "date" and today is not None:
+            earliest = field_checks.earliest_date(definition.rules, calendar, today)
+        setattr(RequestForm, PREFIX + definition.name, _field(definition, max_mb, earliest))
     return RequestForm(**kwargs)
+
+
+def conditions_of(offering_form: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For each conditional field (by form field name): the field it depends on, the answers
+    that show it (`values`, or `checked`), and the condition in words for pages without script."""
+    fields = form_fields(offering_form)
+    labels = {definition.name: definition.label for definition in fields}
+    conditions: dict[str, dict[str, Any]] = {}
+    for definition in fields:
+        condition = definition.show_if
+        if not condition:
+            continue
+        shown_by: dict[str, Any] = {"field": PREFIX + condition["field"],
+                                    "words": translate(field_checks.condition_in_words(
+                                        condition, labels.get(condition["field"], "")))}
+        if "checked" in condition:
+            shown_by["checked"] = condition["checked"]
+        else:
+            shown_by["values"] = [condition["equals"]] if "equals" in condition \
+                else list(condition["in"])
+        conditions[PREFIX + definition.name] = shown_by
+    return conditions
 
 
 def answers_of(form: FlaskForm, offering_form: list[dict[str, Any]]) -> dict[str, Any]:
@@ -104,11 +168,17 @@ def answers_of(form: FlaskForm, offering_form: list[dict[str, Any]]) -> dict[str
     values: dict[str, Any] = {}
     for definition in form_fields(offering_form):
         data = form[PREFIX + definition.name].data
-        if isinstance(data, FileStorage):
-            data = Upload(filename=data.filename or "", stream=data.stream,
-                          content_type=data.mimetype or "application/octet-stream")
+        if isinstance(data, list) and definition.type == "file":
+            data = [_upload(item) for item in data if isinstance(item, FileStorage)]
+        elif isinstance(data, FileStorage):
+            data = _upload(data)
         values[definition.name] = data
     return values
+
+
+def _upload(data: FileStorage) -> Upload:
+    return Upload(filename=data.filename or "", stream=data.stream,
+                  content_type=data.mimetype or "application/octet-stream")
 
 
 def field_for_answer(form: FlaskForm, name: str) -> Field | None:

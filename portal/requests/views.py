@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from catalog import directory, queue, submission, workflow
 from catalog.catalog_file.validate import SLUG
 from catalog.errors import CatalogError, ValidationError
-from catalog.models import Offering, ServiceRequest, utcnow
+from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
@@ -41,6 +41,7 @@ from .forms import (
     InformationForm,
     ReopenForm,
     answers_of,
+    conditions_of,
     field_for_answer,
     file_fields,
     request_form,
@@ -59,9 +60,11 @@ def priority_choices(offering: Offering) -> list[tuple[str, str]]:
 
 def build_form(offering: Offering, **kwargs: object) -> FlaskForm:
     """The request form of the offering, with the priorities the user may pick."""
+    calendar = offering.department.calendar
     return request_form(offering.form, priority_choices(offering),
                         submission.default_priority(offering, current_user),
-                        current_app.config["MAX_UPLOAD_MB"], **kwargs)
+                        current_app.config["MAX_UPLOAD_MB"], calendar=calendar,
+                        today=utcnow().astimezone(calendar.zone).date(), **kwargs)
 
 
 def reopen_days() -> int:
@@ -89,6 +92,7 @@ def render_form(offering: Offering, form: object, status: int = 200,
         previews={due.priority: due for due in dues}, problems=problems, staff_only=staff_only,
         colleagues=submission.colleagues_to_suggest(db.session, current_user),
         explained=preview_explanations(offering, dues, now),
+        conditions=conditions_of(offering.form),
     ), status
 
 
@@ -195,6 +199,14 @@ def detail(ref: str) -> str:
     return render_request(item, CommentForm(formdata=None), CancelForm(formdata=None))
 
 
+def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
+    """Each file field's files, in the order they were sent."""
+    files: dict[str, list[Attachment]] = {}
+    for attachment in sorted(item.attachments, key=lambda a: a.id or 0):
+        files.setdefault(attachment.field_name, []).append(attachment)
+    return files
+
+
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
                    status: int = 200, information_form: InformationForm | None = None,
                    reopen_form: ReopenForm | None = None) -> tuple[str, int]:
@@ -210,7 +222,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         reopen_form=reopen_form or ReopenForm(formdata=None),
         may_reopen=requester_side and workflow.may_reopen(current_user, item, days),
         reopen_until=workflow.reopen_until(item, days),
-        attachments={a.field_name: a for a in item.attachments},
+        attachments=attachments_by_field(item),
         feedback_panel=feedback_panel(item),
         explanations=request_explanations(item),
         approval_steps_shown=approval_rows(item), may_decide=may_decide(item),

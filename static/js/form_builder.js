@@ -49,6 +49,11 @@
     var box = choices.querySelector("textarea");
     // Keep a choices box that has an error or text visible, so nothing the owner typed hides.
     choices.hidden = !wanted && !(box && box.value.trim()) && !choices.querySelector(".error");
+    // Rules: only the group for this type (the server ignores the others), unless it has an error.
+    row.querySelectorAll("[data-rules-for]").forEach(function (group) {
+      var types = group.getAttribute("data-rules-for").split(" ");
+      group.hidden = types.indexOf(type.value) === -1 && !group.querySelector(".error");
+    });
   }
 
   function addRow() {
