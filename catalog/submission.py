@@ -17,6 +17,7 @@ from .references import next_reference
 from .request_clock import start_clocks
 from .request_forms import clean_answers
 from .uploads import FileStore, FileTooLarge
+from .webhooks import events as webhook_events
 
 DEFAULT_PRIORITY = "normal"
 
@@ -115,5 +116,6 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
             content_type=file.content_type, size=file.size, created_at=now))
     session.add(request)
     outbox.request_submitted(session, request)
+    webhook_events.request_created(session, request)
     session.flush()
     return request

@@ -25,6 +25,14 @@ from .requests import (
 )
 from .rollups import AdherenceDay, AdherenceHistogram
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
+from .webhooks import (
+    DELIVERY_STATUSES,
+    TEST_EVENT,
+    WEBHOOK_EVENTS,
+    WEBHOOK_FORMATS,
+    Webhook,
+    WebhookDelivery,
+)
 
 __all__ = [
     "AUDIENCES", "FIELD_TYPES", "LANGUAGES", "OFFERING_STATUSES", "OPEN_STATUSES", "PRIORITIES",
@@ -37,4 +45,6 @@ __all__ = [
     "Feedback", "FollowUp", "Thanks",
     "AdherenceDay", "AdherenceHistogram",
     "AuditEntry",
+    "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
+    "WebhookDelivery",
 ]
