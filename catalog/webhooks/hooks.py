@@ -76,9 +76,16 @@ def register_hook(session: Session, actor: User | None, *, url: object, events: 
     session.flush()
     audit.record(session, actor=actor or audit.current_actor(session),
                  action="webhook.registered", subject=f"webhook:{hook.id}",
-                 details={"url": hook.url, "events": hook.events, "format": hook.format,
-                          "department": department.slug if department else None})
+                 details=_described(hook))
     return hook
+
+
+def _described(hook: Webhook) -> dict[str, str]:
+    """What the audit log keeps about a hook (never its secret)."""
+    details = {"url": hook.url, "events": ", ".join(hook.events), "format": hook.format}
+    if hook.department is not None:
+        details["department"] = hook.department.slug
+    return details
 
 
 def set_active(session: Session, actor: User | None, hook: Webhook, active: bool) -> Webhook:
@@ -94,8 +101,7 @@ def delete_hook(session: Session, actor: User | None, hook: Webhook) -> None:
     _require(actor, hook.department)
     audit.record(session, actor=actor or audit.current_actor(session), action="webhook.deleted",
                  subject=f"webhook:{hook.id}",
-                 details={"url": hook.url,
-                          "department": hook.department.slug if hook.department else None})
+                 details=_described(hook))
     session.delete(hook)
     session.flush()
 
