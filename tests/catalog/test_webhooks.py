@@ -19,8 +19,8 @@ from catalog.webhooks import hooks
 from catalog.webhooks.delivery import WebhookSettings, deliver_due
 from tests import factories
 
-# After the offering events (which happen now); request events are dated T0.
-T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+# Request events are dated T0; offering changes happen now, which must be before T0.
+T0 = datetime(2035, 3, 5, 9, 0, tzinfo=UTC)
 POLICY = RetryPolicy(base_seconds=60, cap_seconds=600, max_attempts=4)
 LOCAL = WebhookSettings(base_url="https://portal.example.com", timeout=5, allow_local=True)
 
