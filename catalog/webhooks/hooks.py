@@ -32,6 +32,7 @@ from ..permissions import can
 from .addresses import check_url
 
 RECENT_DELIVERIES = 20
+MIN_SECRET, MAX_SECRET = 24, 100
 
 
 def may_manage(actor: User | None, department: Department | None) -> bool:
@@ -52,10 +53,12 @@ def new_secret() -> str:
 
 def register_hook(session: Session, actor: User | None, *, url: object, events: object,
                   department: Department | None, format: object = "json",
-                  allow_local: bool = False, operator: bool = False) -> Webhook:
+                  allow_local: bool = False, operator: bool = False,
+                  secret: str | None = None) -> Webhook:
     """A new active hook with a fresh secret (the caller shows `hook.secret` once).
 
-    `operator`: registered from the command line, by whoever runs the portal's commands."""
+    `operator`: registered from the command line, by whoever runs the portal's commands, who
+    may also bring the receiver's own `secret` (at least MIN_SECRET characters)."""
     if not operator:
         _require(actor, department)
     problems: dict[str, Any] = {}
@@ -68,10 +71,15 @@ def register_hook(session: Session, actor: User | None, *, url: object, events: 
         problems["events"] = _("Choose at least one of the listed events.")
     if format not in WEBHOOK_FORMATS:
         problems["format"] = _("Choose one of the listed formats.")
+    if secret is not None and (len(secret) < MIN_SECRET or len(secret) > MAX_SECRET
+                               or not secret.isprintable() or " " in secret):
+        problems["secret"] = _("A secret has %(min)d to %(max)d characters, without spaces.",
+                               min=MIN_SECRET, max=MAX_SECRET)
     if problems:
         raise ValidationError(_("Please correct the marked fields."), problems)
     hook = Webhook(url=url, events=[e for e in WEBHOOK_EVENTS if e in chosen],
-                   department=department, format=format, secret=new_secret(), active=True)
+                   department=department, format=format, secret=secret or new_secret(),
+                   active=True)
     session.add(hook)
     session.flush()
     audit.record(session, actor=actor or audit.current_actor(session),

@@ -63,10 +63,13 @@ def webhooks() -> None:
 @click.option("--event", "events", multiple=True, type=click.Choice(WEBHOOK_EVENTS),
               help="An event to send (repeat it); all events if none is given.")
 @click.option("--department", default=None, help="Only this department's events.")
+@click.option("--secret", default=None,
+              help="The receiver's own secret (24-100 characters); made up if not given.")
 @click.option("--format", "format_", type=click.Choice(WEBHOOK_FORMATS), default="json",
               show_default=True, help="json, or a channel message for Teams or Slack.")
 @with_appcontext
-def add(url: str, events: tuple[str, ...], department: str | None, format_: str) -> None:
+def add(url: str, events: tuple[str, ...], department: str | None, format_: str,
+        secret: str | None) -> None:
     """Register a webhook and print its secret (shown only now)."""
     try:
         with audit.acting_as(db.session, audit.COMMAND_LINE):
@@ -74,7 +77,8 @@ def add(url: str, events: tuple[str, ...], department: str | None, format_: str)
             hook = hooks.register_hook(
                 db.session, None, url=url, events=list(events or WEBHOOK_EVENTS),
                 department=place, format=format_,
-                allow_local=bool(current_app.config["WEBHOOK_ALLOW_HTTP"]), operator=True)
+                allow_local=bool(current_app.config["WEBHOOK_ALLOW_HTTP"]), operator=True,
+                secret=secret)
             db.session.commit()
     except CatalogError as error:
         db.session.rollback()

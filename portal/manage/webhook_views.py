@@ -29,7 +29,8 @@ def webhooks() -> str | tuple[str, int]:
     form = WebhookForm()
     form.department.choices = [("", _("All departments"))] + [
         (d.slug, d.name) for d in departments]
-    chosen = next((d for d in departments if d.slug == form.department.data), None)
+    slug = form.department.data if form.is_submitted() else None
+    chosen = directory.find_department(db.session, slug).item if slug else None
     return _hooks_page(form, chosen, everything=True)
 
 

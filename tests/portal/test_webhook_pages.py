@@ -98,6 +98,8 @@ def test_the_admins_page_lists_every_hook(client, auth, session, it, hr, people,
     assert receiver.url + "/it" in page and receiver.url + "/hr" in page
     assert "IT Services" in page and "Human Resources" in page
     assert "Webhooks" in client.get("/manage/").text
+    assert register(client, "/manage/webhooks", receiver.url, department="nope").status_code == 404
+    assert len(hooks(session)) == 2
 
 
 @pytest.mark.parametrize("url, problem", [

@@ -65,6 +65,16 @@ def test_webhooks_add_prints_the_secret_once_and_list_shows_the_hook(runner, ses
     assert len(session.scalars(select(Webhook)).all()[-1].events) == 7
 
 
+def test_webhooks_add_takes_the_receivers_own_secret(runner, session, receiver):
+    mine = "s3cret-of-the-receiver-0123456789"
+    added = runner.invoke(args=["webhooks", "add", receiver.url, "--secret", mine])
+    assert added.exit_code == 0 and mine in added.output
+    session.expire_all()
+    assert session.scalar(select(Webhook)).secret == mine
+    short = runner.invoke(args=["webhooks", "add", receiver.url, "--secret", "short"])
+    assert short.exit_code == 1 and "24 to 100 characters" in short.output
+
+
 def test_webhooks_add_refuses_a_private_address(runner, app, session):
     app.config["WEBHOOK_ALLOW_HTTP"] = False
     refused = runner.invoke(args=["webhooks", "add", "https://192.168.1.10/hook"])
