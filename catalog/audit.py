@@ -48,6 +48,8 @@ ACTIONS = (
     "user.activated",
     "user.forgotten",
     "rating.changed",
+    "webhook.registered",
+    "webhook.deleted",
 )
 
 

@@ -23,6 +23,7 @@ from .permissions import can
 from .reviews import set_reviewed
 from .revision import bump_catalog_revision
 from .slugs import rename_offering
+from .webhooks import events as webhook_events
 
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe",
                          "Ü": "Ue"})
@@ -98,6 +99,7 @@ def save_offering(session: Session, department: Department, raw: Any, actor: Use
                 return offering
             action = action or status_action(before["status"], offering.status)
         history.record_offering_revision(session, offering, actor, action, restored_from)
+        webhook_events.offering_saved(session, offering, action)
     except (StaleDataError, IntegrityError) as error:
         # Another save of the same offering won the race between our check and our write.
         raise EditConflict(_("Someone else saved this offering at the same moment; "

@@ -23,6 +23,7 @@ from .numbers import whole_number
 from .pagination import Page, paginate
 from .permissions import can
 from .text_input import clean_text
+from .webhooks import events as webhook_events
 
 FEEDBACK_CHANGE_DAYS = 14
 POOR_RATING = 2
@@ -81,6 +82,7 @@ def give_feedback(session: Session, request: ServiceRequest, user: User, rating:
                                       created_at=now)
         session.flush()
         outbox.follow_up_opened(session, request, value, text)
+    webhook_events.feedback_given(session, feedback)
     session.flush()
     return feedback
 

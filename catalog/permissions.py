@@ -15,6 +15,7 @@ DEPARTMENT_ROLES_FOR = {
     "edit_catalog": {"owner"},
     "work_queue": {"owner", "agent"},
     "view_ratings": {"owner", "agent"},
+    "manage_webhooks": {"owner"},  # hooks of the department; hooks of all: admins only
 }
 
 
@@ -81,8 +82,10 @@ def approves(user: User | None, step: RequestApproval) -> bool:
     return any(person.id == user.id for person in department_approvers(request.department))
 
 
-# Only admins: create departments, rename them, name their owners and agents, read the audit log.
-ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log")
+# Only admins: create departments, rename them, name their owners and agents, read the audit log,
+# register webhooks told about all departments.
+ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log",
+                      "manage_all_webhooks")
 
 
 def managed_departments(session: Session, user: User | None) -> list[Department]:

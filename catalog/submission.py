@@ -19,6 +19,7 @@ from .request_clock import start_clocks
 from .request_forms import clean_answers
 from .requests import approvals
 from .uploads import FileStore, FileTooLarge, StoredFile
+from .webhooks import events as webhook_events
 
 DEFAULT_PRIORITY = "normal"
 
@@ -194,5 +195,6 @@ def submit_request(session: Session, offering: Offering, requester: User, *, pri
     outbox.request_submitted(session, request)
     if steps:
         approvals.begin(session, request, steps, now)
+    webhook_events.request_created(session, request)
     session.flush()
     return request

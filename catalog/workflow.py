@@ -23,6 +23,7 @@ from .models import OPEN_STATUSES, REQUEST_STATUSES, RequestEvent, ServiceReques
 from .permissions import can, roles_in
 from .request_clock import PAUSED_STATUSES, pause_clock, resume_clock
 from .text_input import clean_text
+from .webhooks import events as webhook_events
 
 MAX_TEXT = 10_000
 
@@ -72,8 +73,10 @@ def add_comment(session: Session, request: ServiceRequest, actor: User, body: ob
     request.events.append(event)
     request.updated_at = now
     if request.status == "waiting" and actor.id in request.requester_side_ids:
-        _move(request, actor, "in_progress", "", now)
+        moved = _move(request, actor, "in_progress", "", now)
+        webhook_events.request_status_changed(session, request, moved)
     outbox.comment_added(session, request, event, by_staff=staff)
+    webhook_events.request_commented(session, request, event, by_staff=staff)
     session.flush()
     return event
 
@@ -97,6 +100,7 @@ def change_status(session: Session, request: ServiceRequest, actor: User, status
     staff = _record_first_response(request, actor, now)
     event = _move(request, actor, status, text, now)
     outbox.status_changed(session, request, event, by_staff=staff)
+    webhook_events.request_status_changed(session, request, event)
     session.flush()
     return event
 
@@ -112,6 +116,7 @@ def cancel_request(session: Session, request: ServiceRequest, actor: User,
     now = now or utcnow()
     event = _move(request, actor, "cancelled", text, now)
     outbox.status_changed(session, request, event, by_staff=is_staff(actor, request))
+    webhook_events.request_status_changed(session, request, event)
     session.flush()
     return event
 

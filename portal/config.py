@@ -95,6 +95,18 @@ DEFAULTS: dict[str, Any] = {
     # Attempts before a message is given up.
     "MAIL_MAX_ATTEMPTS": 8,
 
+    # Webhooks (docs/webhooks.md), delivered by send-mail --loop or deliver-webhooks
+    # True: hooks may post over http to localhost and to private addresses (tests, labs only).
+    "WEBHOOK_ALLOW_HTTP": False,
+    # Seconds to wait for a receiver's answer.
+    "WEBHOOK_TIMEOUT_SECONDS": 5,
+    # Seconds before a failed delivery is tried again, doubling each time.
+    "WEBHOOK_RETRY_SECONDS": 60,
+    # The longest wait between two attempts, in seconds.
+    "WEBHOOK_RETRY_MAX_SECONDS": 3600,
+    # Attempts before a delivery is given up.
+    "WEBHOOK_MAX_ATTEMPTS": 10,
+
     # Signing in (docs/sign-in.md): e-mail and password, OpenID Connect, a trusted proxy.
     # False hides the password form and refuses passwords.
     "LOCAL_LOGIN": True,

@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.oidc_fixtures",
     "tests.request_fixtures",
     "tests.smtp_fixtures",
+    "tests.webhook_fixtures",
 ]
 
 # Fixtures that start a server or a process: a test that uses one is `slow` (left out of

@@ -26,6 +26,14 @@ from .requests import (
 )
 from .rollups import AdherenceDay, AdherenceHistogram
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
+from .webhooks import (
+    DELIVERY_STATUSES,
+    TEST_EVENT,
+    WEBHOOK_EVENTS,
+    WEBHOOK_FORMATS,
+    Webhook,
+    WebhookDelivery,
+)
 
 __all__ = [
     "AUDIENCES", "FIELD_TYPES", "LANGUAGES", "OFFERING_STATUSES", "OPEN_STATUSES", "PRIORITIES",
@@ -39,4 +47,6 @@ __all__ = [
     "AdherenceDay", "AdherenceHistogram",
     "AuditEntry",
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
+    "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
+    "WebhookDelivery",
 ]

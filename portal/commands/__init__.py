@@ -20,8 +20,10 @@ def init_app(app: Flask) -> None:
     from .rollups import rollups
     from .search import reindex_command
     from .users import users
+    from .webhooks import deliver_webhooks, webhooks
 
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
                     demo_sign_ins_command, send_mail, reindex_command, people,
-                    rollups, check_command, purge_command, remind_command):
+                    rollups, check_command, purge_command, remind_command, deliver_webhooks,
+                    webhooks):
         app.cli.add_command(command)

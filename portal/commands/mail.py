@@ -13,6 +13,7 @@ from ..extensions import db
 from ..mail import compose, smtp_settings
 from .approvals import REMIND_EVERY_SECONDS, remind_approvers
 from .retention import purge_expired_requests
+from .webhooks import deliver_webhooks_once, report_pass
 
 PURGE_EVERY_SECONDS = 3600.0  # how often the worker applies the retention rule
 
@@ -41,7 +42,8 @@ def _report(report: DeliveryReport, quiet_if_idle: bool) -> None:
               help="Messages taken per pass.")
 @with_appcontext
 def send_mail(loop: bool, interval: float, batch: int) -> None:
-    """Deliver the outbox over SMTP: one pass, or passes until stopped with --loop."""
+    """Deliver the outbox over SMTP: one pass, or passes until stopped with --loop (which
+    also posts the webhook deliveries after each pass)."""
     settings, policy = smtp_settings(), retry_policy()
     if not loop:
         report = deliver_due(db.session, settings, compose, policy=policy, batch=batch)
@@ -60,6 +62,7 @@ def send_mail(loop: bool, interval: float, batch: int) -> None:
 
     def after_pass(report: DeliveryReport) -> None:
         _report(report, quiet_if_idle=True)
+        _deliver_webhooks_in_worker()
         if time.monotonic() >= purge_at[0]:
             purge_at[0] = time.monotonic() + PURGE_EVERY_SECONDS
             _purge_in_worker()
@@ -95,6 +98,15 @@ def _remind_in_worker() -> None:
         return
     if reminded:
         click.echo(f"Reminded the approvers of {reminded} request(s).", err=True)
+
+
+def _deliver_webhooks_in_worker() -> None:
+    """One pass over the webhook deliveries; a failure is reported, mail goes on."""
+    try:
+        report_pass(deliver_webhooks_once(), quiet_if_idle=True)
+    except Exception as error:  # noqa: BLE001 - the next pass tries again
+        db.session.rollback()
+        click.echo(f"Delivering webhooks failed: {error}", err=True)
 
 
 def _sleep_unless_stopped(seconds: float, stopping: dict[str, bool]) -> None:

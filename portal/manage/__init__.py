@@ -39,4 +39,5 @@ from . import (  # noqa: E402,F401
     department_views,
     history_views,
     offering_views,
+    webhook_views,
 )

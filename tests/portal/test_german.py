@@ -59,7 +59,7 @@ def test_home_in_german(client, laptop, path, headers):
     assert '<html lang="de">' in html
     for german in ("Serviceportal", "Zum Inhalt springen", "Abteilungen", "Zusagen",
                    "Anmelden", "Wie können wir helfen?", "Beliebte Services",
-                   "Services suchen, z. B. neuer Laptop"):
+                   "z. B. Passwort zurücksetzen, Urlaubsantrag, Parkplatz"):
         assert german in html
     for english in ("Service Portal", "Skip to content", ">Departments<", ">Sign in<",
                     "How can we help?", "Popular services", "Search services"):

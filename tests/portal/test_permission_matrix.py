@@ -122,6 +122,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         OFFER + "/history/compare?from=1&to=current", OWNERS),
     ("POST", "/manage/departments/<dept>/offerings/<offering>/history/<int:number>/restore"):
         Case(OFFER + "/history/1/restore", OWNERS, 302, form=version_body()),
+    ("GET", "/manage/webhooks"): Case("/manage/webhooks", ADMINS),
+    ("GET", "/manage/departments/<dept>/webhooks"): Case(DEPT + "/webhooks", OWNERS),
     ("PUT", "/api/v1/departments/<dept>/<offering>"): Case(
         "/api/v1/departments/it/vpn", OWNERS, 200, json=put_body),
 }
@@ -141,6 +143,12 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/requests/<ref>/reopen"): "requests for someone else, reopening",
     ("POST", "/api/v1/requests/<ref>/approval"): "approvals (tests/portal/test_approval_pages.py)",
     ("GET", "/manage/feedback/<dept>"): "feedback",
+    ("POST", "/manage/webhooks"): "webhooks",
+    ("POST", "/manage/departments/<dept>/webhooks"): "webhooks",
+    ("GET", "/manage/webhooks/<int:hook_id>"): "webhooks",
+    ("POST", "/manage/webhooks/<int:hook_id>/test"): "webhooks",
+    ("POST", "/manage/webhooks/<int:hook_id>/active"): "webhooks",
+    ("POST", "/manage/webhooks/<int:hook_id>/delete"): "webhooks",
 }
 
 
