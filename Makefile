@@ -43,7 +43,7 @@ run: db
 	@echo ""
 	@trap 'kill $$catcher $$worker 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/python -m portal.mail_catcher --port 1025 "$(MAIL_DIR)" & catcher=$$!; \
-	$(RUN_SMTP) $(FLASK) send-mail --loop --interval 5 & worker=$$!; \
+	$(RUN_SMTP) $(FLASK) worker --interval 5 & worker=$$!; \
 	$(RUN_SMTP) $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - \
 		'portal:create_app()'
 

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     )
     from .check import check_command
     from .database import init_db
-    from .mail import send_mail
+    from .mail import send_mail, worker
     from .people import people
     from .retention import purge_command
     from .rollups import rollups
@@ -25,5 +25,5 @@ def init_app(app: Flask) -> None:
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
                     demo_sign_ins_command, send_mail, reindex_command, people,
                     rollups, check_command, purge_command, remind_command, deliver_webhooks,
-                    webhooks):
+                    webhooks, worker):
         app.cli.add_command(command)

@@ -43,12 +43,38 @@ def _report(report: DeliveryReport, quiet_if_idle: bool) -> None:
 @with_appcontext
 def send_mail(loop: bool, interval: float, batch: int) -> None:
     """Deliver the outbox over SMTP: one pass, or passes until stopped with --loop (which
-    also posts the webhook deliveries after each pass)."""
-    settings, policy = smtp_settings(), retry_policy()
+    does all the worker does; `worker` is its name in DESIGN.md)."""
     if not loop:
-        report = deliver_due(db.session, settings, compose, policy=policy, batch=batch)
+        report = deliver_due(db.session, smtp_settings(), compose, policy=retry_policy(),
+                             batch=batch)
         _report(report, quiet_if_idle=False)
         return
+    _work_until_stopped(interval)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="One round of everything, then exit (for cron).")
+@click.option("--interval", type=float, default=30.0, show_default=True,
+              help="Seconds between rounds.")
+@click.option("--batch", type=int, default=50, show_default=True,
+              help="Messages taken per pass.")
+@with_appcontext
+def worker(once: bool, interval: float, batch: int) -> None:
+    """Deliver the outbox (mail and webhooks) and run the periodic jobs (approval reminders,
+    the retention rule): rounds until stopped, or one round with --once."""
+    if once:
+        report = deliver_due(db.session, smtp_settings(), compose, policy=retry_policy(),
+                             batch=batch)
+        _report(report, quiet_if_idle=False)
+        _deliver_webhooks_in_worker()
+        _remind_in_worker()
+        _purge_in_worker()
+        return
+    _work_until_stopped(interval)
+
+
+def _work_until_stopped(interval: float) -> None:
+    settings, policy = smtp_settings(), retry_policy()
     stopping = {"now": False}
 
     def stop(*_: Any) -> None:

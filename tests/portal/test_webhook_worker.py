@@ -124,3 +124,17 @@ def test_the_mail_worker_loop_posts_webhooks(app, session, help_desk, employee, 
     assert [e["data"]["ref"] for e in receiver.events] == [request.ref]
     assert receiver.received[0].verifies("whsec_test")
     assert "Webhooks: delivered 1" in errors
+
+
+def test_worker_once_delivers_mail_and_webhooks_in_one_round(app, runner, session, help_desk,
+                                                            employee, receiver, smtp_server,
+                                                            tmp_path):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    smtp_server.start()
+    session.add(Webhook(url=receiver.url, events=["request.created"], secret="whsec_test"))
+    session.commit()
+    request = submit(session, help_desk, employee, tmp_path)
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert [e["data"]["ref"] for e in receiver.events] == [request.ref]
+    assert any(request.ref in message["Subject"] for message in smtp_server.messages)
