@@ -45,9 +45,7 @@ def send_mail(loop: bool, interval: float, batch: int) -> None:
     """Deliver the outbox over SMTP: one pass, or passes until stopped with --loop (which
     does all the worker does; `worker` is its name in DESIGN.md)."""
     if not loop:
-        report = deliver_due(db.session, smtp_settings(), compose, policy=retry_policy(),
-                             batch=batch)
-        _report(report, quiet_if_idle=False)
+        _mail_pass(batch)
         return
     _work_until_stopped(interval)
 
@@ -63,14 +61,17 @@ def worker(once: bool, interval: float, batch: int) -> None:
     """Deliver the outbox (mail and webhooks) and run the periodic jobs (approval reminders,
     the retention rule): rounds until stopped, or one round with --once."""
     if once:
-        report = deliver_due(db.session, smtp_settings(), compose, policy=retry_policy(),
-                             batch=batch)
-        _report(report, quiet_if_idle=False)
+        _mail_pass(batch)
         _deliver_webhooks_in_worker()
         _remind_in_worker()
         _purge_in_worker()
         return
     _work_until_stopped(interval)
+
+
+def _mail_pass(batch: int) -> None:
+    report = deliver_due(db.session, smtp_settings(), compose, policy=retry_policy(), batch=batch)
+    _report(report, quiet_if_idle=False)
 
 
 def _work_until_stopped(interval: float) -> None:
