@@ -1,5 +1,5 @@
 """Due-time explanations in words, for pages and the API alike (the same text segment by
-segment): "Fri, 3 Jan, 16:30–17:00: 30 business minutes counted"."""
+segment): "Fri 3 Jan, 16:30–17:00: 30 business minutes counted"."""
 
 from __future__ import annotations
 
@@ -110,8 +110,8 @@ def reason(segment: Segment, department: Department) -> str:
 
 
 def time_range(start: datetime, end: datetime) -> str:
-    """"Fri, 3 Jan, 16:30–17:00", "Fri, 3 Jan, 17:00–24:00", "Sat, 4 Jan – Sun, 5 Jan",
-    "Mon, 6 Jan", or "Mon, 23 Nov, 10:00 – Tue, 24 Nov, 09:00" (local times given)."""
+    """"Fri 3 Jan, 16:30–17:00", "Fri 3 Jan, 17:00–24:00", "Sat 4 Jan – Sun 5 Jan",
+    "Mon 6 Jan", or "Mon 23 Nov, 10:00 – Tue 24 Nov, 09:00" (local times given)."""
     last_day = (end - timedelta(microseconds=1)).date()
     whole_days = _is_midnight(start) and _is_midnight(end)
     if whole_days:
