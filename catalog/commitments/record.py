@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..models.departments import PRIORITIES
+
 WINDOWS = (30, 90)
 WEEKS = 13
 MIN_MEASURED = 5
@@ -97,7 +99,12 @@ class WindowRecord:
 
     def as_json(self) -> dict[str, Any]:
         return {**self.overall.as_json(),
-                "by_priority": {p: m.as_json() for p, m in self.by_priority.items()}}
+                "by_priority": {p: m.as_json() for p, m in self.priorities_in_order()}}
+
+    def priorities_in_order(self) -> list[tuple[str, Measure]]:
+        """The measures per priority from low to critical, as people read priorities."""
+        rank = {priority: number for number, priority in enumerate(PRIORITIES)}
+        return sorted(self.by_priority.items(), key=lambda item: rank.get(item[0], len(rank)))
 
     def measure(self, priority: str | None) -> Measure:
         """The overall measure (priority None) or that of one priority."""

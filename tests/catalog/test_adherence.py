@@ -158,3 +158,13 @@ def test_offerings_have_their_own_record(session, it_dept, service, employee):  
     assert found[service.id].windows[30].overall.requests == 6
     assert found[other.id].windows[30].overall.requests == 1
     assert found[other.id].windows[30].overall.first_response_met is None
+
+
+def test_priorities_are_listed_from_low_to_critical():
+    from catalog.commitments.record import WindowRecord
+
+    window = WindowRecord(days=30)
+    for priority in ("normal", "critical", "high", "low"):
+        window.measure(priority)
+    assert [p for p, _ in window.priorities_in_order()] == ["low", "normal", "high", "critical"]
+    assert list(window.as_json()["by_priority"]) == ["low", "normal", "high", "critical"]
