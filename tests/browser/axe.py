@@ -13,8 +13,11 @@ from tests.node_packages import ensure_installed
 AXE_DIR = Path(__file__).resolve().parent.parent / "axe"
 
 
-def axe_violations(page: Any, include: str | None = None) -> list[str]:
-    """The WCAG 2 A/AA violations axe finds on the page (or in `include`), one line each."""
+def axe_violations(page: Any, include: str | None = None,
+                   impacts: tuple[str, ...] = ("minor", "moderate", "serious", "critical")
+                   ) -> list[str]:
+    """The WCAG 2 A/AA violations axe finds on the page (or in `include`), one line each;
+    only those of the given impacts."""
     ensure_installed(AXE_DIR, "axe-core")
     page.evaluate((AXE_DIR / "node_modules" / "axe-core" / "axe.min.js").read_text("utf-8"))
     result = page.evaluate(
@@ -23,4 +26,4 @@ def axe_violations(page: Any, include: str | None = None) -> list[str]:
         include)
     return [f"{violation['id']}: {violation['help']} at "
             f"{', '.join(str(node['target']) for node in violation['nodes'][:3])}"
-            for violation in result["violations"]]
+            for violation in result["violations"] if violation["impact"] in impacts]
