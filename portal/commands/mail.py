@@ -4,7 +4,6 @@ import time
 from typing import Any
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from catalog.mail_delivery import DeliveryReport, RetryPolicy, deliver_due, deliver_forever
@@ -13,25 +12,19 @@ from ..extensions import db
 from ..mail import compose, smtp_settings
 from .approvals import REMIND_EVERY_SECONDS, remind_approvers
 from .retention import purge_expired_requests
+from .retries import configured_policy
+from .retries import report_pass as report_mail_pass
 from .webhooks import deliver_webhooks_once, report_pass
 
 PURGE_EVERY_SECONDS = 3600.0  # how often the worker applies the retention rule
 
 
 def retry_policy() -> RetryPolicy:
-    config = current_app.config
-    return RetryPolicy(base_seconds=float(config["MAIL_RETRY_SECONDS"]),
-                       cap_seconds=float(config["MAIL_RETRY_MAX_SECONDS"]),
-                       max_attempts=int(config["MAIL_MAX_ATTEMPTS"]))
+    return configured_policy("MAIL")
 
 
 def _report(report: DeliveryReport, quiet_if_idle: bool) -> None:
-    if quiet_if_idle and not (report.sent or report.retrying or report.given_up):
-        return
-    for error in report.errors:
-        click.echo(f"  {error}", err=True)
-    click.echo(f"Sent {report.sent}, to retry later {report.retrying}, "
-               f"given up {report.given_up}.", err=True)
+    report_mail_pass(report, quiet_if_idle, "Sent")
 
 
 @click.command("send-mail")

@@ -15,6 +15,8 @@ from catalog.webhooks import hooks
 from catalog.webhooks.delivery import WebhookSettings, deliver_due
 
 from ..extensions import db
+from . import retries
+from .retries import configured_policy
 
 
 def webhook_settings() -> WebhookSettings:
@@ -25,10 +27,7 @@ def webhook_settings() -> WebhookSettings:
 
 
 def webhook_policy() -> RetryPolicy:
-    config = current_app.config
-    return RetryPolicy(base_seconds=float(config["WEBHOOK_RETRY_SECONDS"]),
-                       cap_seconds=float(config["WEBHOOK_RETRY_MAX_SECONDS"]),
-                       max_attempts=int(config["WEBHOOK_MAX_ATTEMPTS"]))
+    return configured_policy("WEBHOOK")
 
 
 def deliver_webhooks_once(batch: int = 50) -> DeliveryReport:
@@ -36,12 +35,7 @@ def deliver_webhooks_once(batch: int = 50) -> DeliveryReport:
 
 
 def report_pass(report: DeliveryReport, quiet_if_idle: bool) -> None:
-    if quiet_if_idle and not (report.sent or report.retrying or report.given_up):
-        return
-    for error in report.errors:
-        click.echo(f"  {error}", err=True)
-    click.echo(f"Webhooks: delivered {report.sent}, to retry later {report.retrying}, "
-               f"given up {report.given_up}.", err=True)
+    retries.report_pass(report, quiet_if_idle, "Webhooks: delivered")
 
 
 @click.command("deliver-webhooks")
