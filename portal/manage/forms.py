@@ -21,6 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalog.clock import WEEKDAYS
 
+from ..display import priority_name
+
 
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a list of checkboxes (easier on a phone than a multi-select)."""
@@ -106,6 +108,9 @@ class PriorityRow(Form):
     first_response = StringField(_l("First response within"))
     resolution = StringField(_l("Resolution within"))
 
+    def row_label(self) -> str:
+        return priority_name(self.priority.data or "")
+
 
 class OfferingForm(FlaskForm):
     title = StringField(_l("Title"))
@@ -134,8 +139,8 @@ class OfferingForm(FlaskForm):
     review_interval_months = StringField(
         _l("Review every (months)"), default="12", render_kw={"inputmode": "numeric"},
         description=_l("How often an owner checks that this entry is still right (1 to 60)."))
-    priority_rows = FieldList(FormField(PriorityRow))
-    form_fields = FieldList(FormField(FormFieldRow))
+    priority_rows = FieldList(FormField(PriorityRow), label=_l("Priority"))
+    form_fields = FieldList(FormField(FormFieldRow), label=_l("Form field"))
     version = HiddenField()
 
 
@@ -143,6 +148,9 @@ class CommitmentRow(Form):
     priority = HiddenField()
     first_response = StringField(_l("First response within"))
     resolution = StringField(_l("Resolution within"))
+
+    def row_label(self) -> str:
+        return priority_name(self.priority.data or "")
 
 
 class DepartmentSettingsForm(FlaskForm):
@@ -157,7 +165,7 @@ class DepartmentSettingsForm(FlaskForm):
         "Country or country-region, e.g. DE, DE-BY, GB; empty: no public holidays."))
     confidential = BooleanField(_l("Confidential"), description=_l(
         "Nothing about the requesters is shown in public: no names or texts of thanks."))
-    commitments = FieldList(FormField(CommitmentRow))
+    commitments = FieldList(FormField(CommitmentRow), label=_l("Commitment"))
     loaded = HiddenField()
 
 
