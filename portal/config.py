@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["en", "de"],
     # Time zone for people who have not chosen one.
     "DEFAULT_TIMEZONE": "Europe/Berlin",
+    # "Popular services" on the home page: the most requested of the last 90 days; while fewer
+    # were requested, these offerings ("dept/slug", comma-separated, in order) fill the list.
+    "POPULAR_FALLBACK": "",
     # Results or rows per page in search results, queues and lists.
     "PER_PAGE": 20,
     # Largest file a request form accepts, in megabytes.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -24,7 +24,8 @@ def home() -> str:
     return render_template(
         "browse/home.html",
         departments=directory.departments_with_counts(db.session),
-        popular=directory.popular_offerings(db.session),
+        popular=directory.popular_offerings(
+            db.session, curated=current_app.config["POPULAR_FALLBACK"].split(",")),
         thanked=recognition.most_thanked(db.session),
         audience=viewer_audience(),
     )
