@@ -49,6 +49,13 @@ def test_commitments_and_department_page_show_the_record_with_charts(
     assert page.locator("figure.weekly-chart > svg").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("commitments-phone")
+    # On a phone the search filters wait behind their button, above the results.
+    page.goto(f"{live_server.url}/search?q=laptop")
+    facets = page.locator("aside.facets section").first
+    assert not facets.is_visible()
+    page.locator("aside.facets summary").click()
+    assert facets.is_visible()
+    screenshot("search-filters-phone")
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/departments/it")
