@@ -58,6 +58,15 @@ def staff_by_email(request: ServiceRequest, email: object) -> User:
     return found
 
 
+def hand_over(session: Session, request: ServiceRequest, actor: User, email: object,
+              now: datetime | None = None) -> RequestEvent | None:
+    """Give the request to the colleague with this address ("" or None: to nobody)."""
+    if not can(actor, "work_queue", request):
+        raise PermissionDenied(_("Only the department's staff can assign requests."))
+    assignee = None if email in (None, "") else staff_by_email(request, email)
+    return workflow.assign(session, request, actor, assignee, now)
+
+
 def change_priority(session: Session, request: ServiceRequest, actor: User, priority: object,
                     reason: object, now: datetime | None = None) -> RequestEvent:
     """Give an open request another priority, saying why; its due times follow."""
