@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from catalog import workflow
+from catalog import adherence, workflow
 from catalog.errors import Conflict, PermissionDenied, ValidationError
 from catalog.models import WEBHOOK_EVENTS, OutboxMessage, User, Webhook, WebhookDelivery
 from catalog.people.privacy import export_person
@@ -159,10 +159,19 @@ def test_priority_changes_need_a_reason_a_listed_priority_and_staff(session, req
 def test_adherence_judges_by_the_priority_in_force_at_the_end(session, request_, agent):
     # Answered at 12:00: in time for normal (13:00), late for high (10:00).
     workflow.add_comment(session, request_, agent, "Looking", now=berlin(2025, 7, 8, 12))
+    session.commit()
+
+    def first_responses(priority):
+        window = adherence.record_for(session, "department", request_.department_id,
+                                      now=berlin(2025, 7, 20)).windows[30]
+        measure = window.measure(priority)
+        return measure.first_response_known, measure.first_response_kept
+
+    assert (first_responses("normal"), first_responses("high")) == ((1, 1), (0, 0))
     handover.change_priority(session, request_, agent, "high", "Escalated",
                              now=berlin(2025, 7, 8, 12, 30))
     session.commit()
-    assert request_.first_response_business_minutes > request_.first_response_minutes == 60
+    assert (first_responses("normal"), first_responses("high")) == ((0, 0), (1, 0))
 
 
 # Hand-over ---------------------------------------------------------------------------------

@@ -58,11 +58,14 @@ def hr(session):
 
 @pytest.fixture
 def bearer(session):
-    def token_for(user) -> dict[str, str]:
-        token = tokens.issue_token(session, user)
-        session.commit()
-        return {"Authorization": f"Bearer {token}"}
-    return token_for
+    """Headers with a new API token of the user (the token stored before it is used)."""
+    return lambda user: {"Authorization": "Bearer " + committed(session,
+                                                                tokens.issue_token(session, user))}
+
+
+def committed(session, value: str) -> str:
+    session.commit()
+    return value
 
 
 def page(client, ref: str, **query: str) -> str:
