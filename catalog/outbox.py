@@ -142,3 +142,20 @@ def thanks_sent(session: Session, request: ServiceRequest, recipient: User | Non
         enqueue(session, "thanks", recipient.email, request,
                 {**_about(request), **extra, "timezone": recipient.timezone,
                  "locale": recipient.locale}, recipient=recipient)
+
+
+def handed_over(session: Session, request: ServiceRequest, assignee: User,
+                actor: User) -> None:
+    """A colleague hears that a request is now theirs, and from whom."""
+    enqueue(session, "handed_over", assignee.email, request,
+            {**_about(request), "author": actor.name, "priority": request.priority,
+             "timezone": assignee.timezone or request.department.timezone,
+             "locale": assignee.locale}, recipient=assignee)
+
+
+def moved_in(session: Session, request: ServiceRequest, event: RequestEvent) -> None:
+    """The department a request was moved to hears of it as of new work, with the reason."""
+    details = event.details or {}
+    _tell_department(session, "moved_in", request, {
+        "author": event.actor.name if event.actor else "",
+        "from_department": details.get("from_department", ""), "body": event.body[:EXCERPT]})

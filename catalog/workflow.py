@@ -192,7 +192,9 @@ def reopen_request(session: Session, request: ServiceRequest, actor: User, reaso
 
 def assign(session: Session, request: ServiceRequest, actor: User, assignee: User | None,
            now: datetime | None = None) -> RequestEvent | None:
-    """Give the request to someone of the department's staff (None: nobody); no-op if same."""
+    """Give the request to someone of the department's staff (None: nobody); no-op if same.
+
+    A colleague it is handed to (not someone who takes it) is told by mail."""
     if not can(actor, "work_queue", request):
         raise PermissionDenied(_("Only the department's staff can assign requests."))
     if request.status not in OPEN_STATUSES:
@@ -206,6 +208,8 @@ def assign(session: Session, request: ServiceRequest, actor: User, assignee: Use
     event = RequestEvent(kind="assigned", actor=actor, assignee=assignee, created_at=now)
     request.events.append(event)
     request.updated_at = now
+    if assignee is not None and assignee.id != actor.id:
+        outbox.handed_over(session, request, assignee, actor)
     session.flush()
     return event
 
@@ -223,6 +227,12 @@ def _not_staff(request: ServiceRequest) -> ValidationError:
     return ValidationError(_("Please correct the marked fields."), {
         "assignee": _("Requests of %(department)s can only be assigned to its staff.",
                       department=request.department.name)})
+
+
+def move_to(request: ServiceRequest, actor: User, status: str, now: datetime) -> RequestEvent:
+    """Change the status, on the timeline and its clocks, without telling anyone (a request
+    moved to another department starts there as new)."""
+    return _move(request, actor, status, "", now)
 
 
 def _move(request: ServiceRequest, actor: User, status: str, note: str,

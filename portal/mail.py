@@ -147,9 +147,11 @@ def _requester_status(data: dict[str, Any], when: When, link: str) -> tuple[str,
 
 from .approval_mail import APPROVAL_WRITERS  # noqa: E402
 from .feedback_mail import FEEDBACK_WRITERS  # noqa: E402  (they use the helpers above)
+from .workbench_mail import WORKBENCH_WRITERS  # noqa: E402
 
 _WRITERS = {
     "submitted": _submitted, "new_request": _new_request, "comment": _comment,
     "requester_comment": _requester_comment, "status": _status,
     "requester_status": _requester_status, **FEEDBACK_WRITERS, **APPROVAL_WRITERS,
+    **WORKBENCH_WRITERS,
 }

@@ -22,6 +22,7 @@ from catalog.errors import CatalogError, ValidationError
 from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
+from catalog.requests import handover, notes
 
 from ..approvals.views import approval_rows, may_decide
 from ..changes import reason_of, saving, show_on_form
@@ -207,6 +208,18 @@ def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
     return files
 
 
+def workbench_of(item: ServiceRequest) -> dict[str, object]:
+    """What the staff's forms offer: colleagues, priorities, other departments' services."""
+    open_ = item.is_open
+    return {
+        "notes": notes.sees_notes(current_user, item),
+        "colleagues": handover.department_staff(item) if open_ else [],
+        "priorities": [p for p in submission.priorities(item.offering) if p != item.priority]
+        if open_ else [],
+        "move_targets": handover.move_targets(db.session, item) if open_ else [],
+    }
+
+
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
                    status: int = 200, information_form: InformationForm | None = None,
                    reopen_form: ReopenForm | None = None) -> tuple[str, int]:
@@ -215,6 +228,9 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
     days = reopen_days()
     return render_template(
         "requests/detail.html", item=item, staff=staff, requester_side=requester_side,
+        timeline=notes.visible_events(item, current_user),
+        may_comment=can(current_user, "comment_request", item),
+        workbench=workbench_of(item) if staff else None,
         state=queue.states_of(db.session, [item]).get(item.id),
         next_statuses=workflow.next_statuses(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,

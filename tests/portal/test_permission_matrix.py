@@ -149,6 +149,13 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/manage/webhooks/<int:hook_id>/test"): "webhooks",
     ("POST", "/manage/webhooks/<int:hook_id>/active"): "webhooks",
     ("POST", "/manage/webhooks/<int:hook_id>/delete"): "webhooks",
+    # workbench: tests/portal/test_workbench_pages.py
+    ("POST", "/manage/queue/requests/<ref>/notes"): "workbench",
+    ("POST", "/manage/queue/requests/<ref>/priority"): "workbench",
+    ("POST", "/manage/queue/requests/<ref>/move"): "workbench",
+    ("POST", "/api/v1/requests/<ref>/notes"): "workbench",
+    ("POST", "/api/v1/requests/<ref>/assignee"): "workbench",
+    ("POST", "/api/v1/requests/<ref>/priority"): "workbench",
 }
 
 
