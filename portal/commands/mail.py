@@ -53,7 +53,8 @@ def send_mail(loop: bool, interval: float, batch: int) -> None:
 @with_appcontext
 def worker(once: bool, interval: float, batch: int) -> None:
     """Deliver the outbox (mail and webhooks) and run the periodic jobs (approval reminders,
-    breach warnings and digests, the retention rule): rounds until stopped, or one round with --once."""
+    breach warnings and digests, the retention rule): rounds until stopped, or one round
+    with --once."""
     if once:
         _mail_pass(batch)
         _deliver_webhooks_in_worker()
