@@ -88,7 +88,7 @@ def written(session) -> tuple[int, int, int]:
 
 
 def test_a_reply_to_a_notification_becomes_a_comment(mail_app, mail_in, smtp_server, session,
-                                                     request_, employee):
+                                                     request_, employee, client, auth):
     smtp_server.start()
     result = mail_app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
@@ -115,6 +115,10 @@ def test_a_reply_to_a_notification_becomes_a_comment(mail_app, mail_in, smtp_ser
     told = session.scalars(select(OutboxMessage).where(
         OutboxMessage.kind == "requester_comment")).all()
     assert [m.to_address for m in told] == ["it-help@example.com"]
+    auth.login(employee)
+    page = client.get(f"/requests/{request_.ref}").get_data(as_text=True)
+    assert "Thanks, that works now." in page and "Files sent by e-mail" in page
+    assert f"/requests/{request_.ref}/attachments/{attachment.id}" in page
 
 
 def test_a_staff_reply_over_lmtp_answers_the_requester(mail_app, mail_in, session, request_,
