@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -60,17 +60,22 @@ def _watched(session: Session) -> list[ServiceRequest]:
     ))
 
 
-def _record_once(session: Session, request: ServiceRequest, kind: str, now: datetime) -> bool:
-    """Record the alert; False if it was recorded before (by this worker or another)."""
-    if session.scalar(select(SentAlert.id).where(SentAlert.request_id == request.id,
-                                                 SentAlert.kind == kind)) is not None:
+def _first_time(session: Session, row: SentAlert | SentDigest, earlier: Select[Any]) -> bool:
+    """Record `row`; False if `earlier` finds it recorded before (by this worker or another)."""
+    if session.scalar(earlier) is not None:
         return False
     try:
         with session.begin_nested():
-            session.add(SentAlert(request_id=request.id, kind=kind, sent_at=now))
+            session.add(row)
     except IntegrityError:  # another worker recorded it at the same moment
         return False
     return True
+
+
+def _record_once(session: Session, request: ServiceRequest, kind: str, now: datetime) -> bool:
+    return _first_time(session, SentAlert(request_id=request.id, kind=kind, sent_at=now),
+                       select(SentAlert.id).where(SentAlert.request_id == request.id,
+                                                  SentAlert.kind == kind))
 
 
 def _active(people: Iterable[User]) -> list[User]:
@@ -177,12 +182,6 @@ def send_digests(session: Session, now: datetime, hour: int = 7) -> int:
 
 
 def _digest_once(session: Session, user: User, day: date, now: datetime) -> bool:
-    if session.scalar(select(SentDigest.id).where(SentDigest.user_id == user.id,
-                                                  SentDigest.day == day)) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(SentDigest(user_id=user.id, day=day, sent_at=now))
-    except IntegrityError:
-        return False
-    return True
+    return _first_time(session, SentDigest(user_id=user.id, day=day, sent_at=now),
+                       select(SentDigest.id).where(SentDigest.user_id == user.id,
+                                                   SentDigest.day == day))
