@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import workflow
-from ..errors import Conflict, PermissionDenied
+from ..errors import Conflict, PermissionDenied, ValidationError
 from ..field_checks import RuleBroken, check_file
 from ..models import Attachment, RequestEvent, ServiceRequest, User
 from ..uploads import FileStore, FileTooLarge, Upload, display_filename
@@ -95,7 +95,11 @@ def file_reply(session: Session, raw: bytes, mail_from: str, recipients: list[st
         if not text:
             raise ReplyRefused("5.6.0", "The reply is empty: write your answer above the"
                                         " quoted message.")
-        event = workflow.add_comment(session, request, author, text, now=now)
+        try:
+            event = workflow.add_comment(session, request, author, text, now=now)
+        except ValidationError:
+            raise ReplyRefused("5.3.4", f"The reply is longer than {workflow.MAX_TEXT}"
+                                        " characters; please shorten it.") from None
         for file in files:
             file.created_at = now
             request.attachments.append(file)

@@ -142,7 +142,8 @@ def _refused(port: int, message: EmailMessage, reason: str, sender: str | None =
     assert reason in refused.value.smtp_error.decode()
 
 
-@pytest.mark.parametrize("case", ["forged", "stale", "stranger", "outsider", "closed"])
+@pytest.mark.parametrize("case", ["forged", "stale", "stranger", "outsider", "closed",
+                                  "too long"])
 def test_bad_replies_are_refused_with_the_reason_and_write_nothing(
         mail_app, mail_in, session, request_, employee, agent, make_user, case):
     port = mail_in()
@@ -162,12 +163,15 @@ def test_bad_replies_are_refused_with_the_reason_and_write_nothing(
         carl = make_user(email="carl@example.com", name="Carl")
         to, sender = address_for(mail_app, request_.ref, carl.id), "carl@example.com"
         reason = "Only the requester and the department"
-    else:
+    elif case == "closed":
         workflow.change_status(session, request_, agent, "closed", note="Done.")
         session.commit()
         reason = "is closed"
+    text = "Hello again"
+    if case == "too long":
+        text, reason = "word " * 2500, "please shorten it"
     before = written(session)
-    _refused(port, reply(to, sender, "Hello again"), reason, sender)
+    _refused(port, reply(to, sender, text), reason, sender)
     assert written(session) == before
 
 
