@@ -116,3 +116,26 @@ def test_daily_digest_once_per_agent_and_day(app, make_app, session, request_):
     assert subject == "Due today: 1 request(s)"
     assert f"{request_.ref} “Help”: first response due Tue 8 Jul, 13:00" in body
     assert run(app, berlin(2025, 7, 9, 7, 0))[1] == 2  # the next day: still overdue
+
+
+def test_two_workers_at_the_same_moment_send_one_warning(engine, session, request_):
+    """Both look before either has written; the unique key lets only one record and mail."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time; PostgreSQL shows the race")
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy.orm import Session
+
+    from catalog.requests.alerts import send_alerts
+
+    at = berlin(2025, 7, 8, 12, 0)
+    with Session(engine) as first, Session(engine) as second:
+        assert send_alerts(first, at) == 1  # written, not yet committed
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(send_alerts, second, at)
+            time.sleep(0.5)  # time to look, find nothing, and wait on the unique key
+            first.commit()
+            assert waiting.result(timeout=30) == 0
+        second.commit()
+    assert alerts(session) == [("first_response_warning", "agent@example.com")]
