@@ -92,6 +92,7 @@ def workers_of(request: ServiceRequest) -> list[User]:
 
 def send_alerts(session: Session, now: datetime, share: float = 0.75) -> int:
     """Queue every warning and escalation due at `now` not sent before; returns how many."""
+    share = min(max(share, 0.0), 1.0)  # a share beyond the target would never warn
     sent = 0
     for request in _watched(session):
         for target in _pending_targets(request):
