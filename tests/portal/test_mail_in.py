@@ -213,3 +213,36 @@ def test_no_reply_to_without_a_reply_address(app, smtp_server, session, request_
     assert smtp_server.messages and all(m["Reply-To"] is None for m in smtp_server.messages)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) > 0
+
+
+def test_the_command_serves_until_stopped(database_url, tmp_path, request_):
+    """`flask --app portal mail-in` as an operator runs it: answers, then stops on SIGTERM."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    env = {**os.environ, "PORTAL_REPLY_ADDRESS": REPLY, "PORTAL_DATABASE_URL": database_url,
+           "PORTAL_SECRET_KEY": "test", "PORTAL_INSTANCE_PATH": str(tmp_path / "instance")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "portal", "mail-in", "--port", str(port)],
+        env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.2)
+        _refused(port, reply(f"portal+{request_.ref}.1-2-abc@example.com",
+                             "emma@example.com", "Hi"), "not valid")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, errors = server.communicate(timeout=30)
+    assert server.returncode == 0
+    assert "Receiving replies by SMTP" in errors and "Stopped." in errors
