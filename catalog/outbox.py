@@ -159,3 +159,24 @@ def moved_in(session: Session, request: ServiceRequest, event: RequestEvent) -> 
     _tell_department(session, "moved_in", request, {
         "author": event.actor.name if event.actor else "",
         "from_department": details.get("from_department", ""), "body": event.body[:EXCERPT]})
+
+
+def due_alert(session: Session, request: ServiceRequest, kind: str,
+              people: list[User]) -> None:
+    """A target nearly used up (`…_warning`, to whoever works it) or missed (`…_breach`, to
+    the owners); `kind` is one of `models.ALERT_KINDS`."""
+    department = request.department
+    for person in people:
+        enqueue(session, "due_alert", person.email, request,
+                {**_about(request), "alert": kind, "assignee": request.assignee.name
+                 if request.assignee else None,
+                 "timezone": person.timezone or department.timezone, "locale": person.locale},
+                recipient=person)
+
+
+def due_digest(session: Session, person: User, day: Any, items: list[dict[str, Any]],
+               timezone: str) -> None:
+    """An agent's daily digest: the requests due today, each `{ref, offering, target, due}`."""
+    enqueue(session, "due_digest", person.email, None,
+            {"greet": person.name, "day": day.isoformat(), "items": items,
+             "timezone": timezone, "locale": person.locale}, recipient=person)

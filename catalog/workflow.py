@@ -55,17 +55,22 @@ def _record_first_response(request: ServiceRequest, actor: User, at: datetime) -
     return staff
 
 
+def check_may_comment(request: ServiceRequest, actor: User) -> None:
+    """PermissionDenied unless the actor may write on the request; Conflict once it is over."""
+    if not can(actor, "comment_request", request):
+        raise PermissionDenied(_("Only the requester and the department can write here."))
+    if request.status in ("closed", "cancelled"):
+        raise Conflict(_("This request is %(status)s; please open a new request instead.",
+                         status=request.status))
+
+
 def add_comment(session: Session, request: ServiceRequest, actor: User, body: object,
                 now: datetime | None = None) -> RequestEvent:
     """A comment from the requester or the department; the other side is told by mail.
 
     A reply from the requester to a request waiting on them sets it in progress again.
     """
-    if not can(actor, "comment_request", request):
-        raise PermissionDenied(_("Only the requester and the department can write here."))
-    if request.status in ("closed", "cancelled"):
-        raise Conflict(_("This request is %(status)s; please open a new request instead.",
-                         status=request.status))
+    check_may_comment(request, actor)
     text = clean_text(body, "body", required=True, limit=MAX_TEXT)
     now = now or utcnow()
     staff = _record_first_response(request, actor, now)

@@ -97,6 +97,17 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_RETRY_MAX_SECONDS": 3600,
     # Attempts before a message is given up.
     "MAIL_MAX_ATTEMPTS": 8,
+    # Share of a target's business time after which the worker warns whoever works the
+    # request (0..1); the owners hear of the breach itself.
+    "WARN_AT_SHARE": 0.75,
+    # Hour of the day (in each agent's time zone) from which the worker sends the daily
+    # digest of what is due today.
+    "DIGEST_HOUR": 7,
+    # Address replies to notifications go to, e.g. portal@example.com; each mail's Reply-To
+    # is portal+<ref>.<token>@example.com (docs/mail-in.md); None: no Reply-To.
+    "REPLY_ADDRESS": None,
+    # Days a reply address in a notification stays valid.
+    "REPLY_TOKEN_DAYS": 90,
 
     # Webhooks (docs/webhooks.md), delivered by send-mail --loop or deliver-webhooks
     # True: hooks may post over http to localhost and to private addresses (tests, labs only).

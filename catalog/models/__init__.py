@@ -1,5 +1,6 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
+from .alerts import ALERT_KINDS, SentAlert, SentDigest
 from .approvals import APPROVAL_KINDS, APPROVAL_STATES, RequestApproval
 from .attachments import Attachment
 from .audit import AuditEntry
@@ -49,4 +50,5 @@ __all__ = [
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
+    "ALERT_KINDS", "SentAlert", "SentDigest",
 ]
