@@ -25,6 +25,7 @@ from .requests import (
     ServiceRequest,
 )
 from .rollups import AdherenceDay, AdherenceHistogram
+from .search_log import SEARCH_SOURCES, SearchLogEntry, SynonymList
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 from .webhooks import (
     DELIVERY_STATUSES,
@@ -49,4 +50,5 @@ __all__ = [
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
+    "SEARCH_SOURCES", "SearchLogEntry", "SynonymList",
 ]
