@@ -115,8 +115,12 @@ def build_with_synonyms(builder: QueryBuilder, parsed: ParsedQuery,
         else:
             phrase = builder.phrase_clause(words, built)
             options = [phrase] if phrase is not None else []
-        alternatives = [clause for clause in (_term_clause(builder, t, built) for t in others)
+        # A synonym's words are marked in results only where the words typed are not found.
+        seen = BuiltQuery()
+        alternatives = [clause for clause in (_term_clause(builder, t, seen) for t in others)
                         if clause is not None]
+        if not options:
+            _merge(built, seen)
         if alternatives:
             options.append(Or(alternatives, boost=SYNONYM_BOOST))
         if options:
