@@ -51,7 +51,7 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 answer = index.answers.get(key) if key is not None else None
                 rows = view.memo.rows if view.current else None
                 if answer is None:
-                    thesaurus = thesaurus_for(session, view.memo.words if view.current else None)
+                    thesaurus = thesaurus_for(session, view if view.current else None)
                     built, raw, criteria, suggestion = _ask(view, parsed, criteria, spelling,
                                                             index.time_limit, thesaurus)
                     names, current = view.department_names, view.current

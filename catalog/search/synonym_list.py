@@ -4,6 +4,9 @@ list at once (its cached answers are keyed on the revision, see cache.py)."""
 
 from __future__ import annotations
 
+import threading
+from weakref import WeakKeyDictionary
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -11,7 +14,6 @@ from ..errors import CatalogError
 from ..messages import _
 from ..models import SynonymList
 from ..revision import bump_catalog_revision
-from .memo import Memo
 from .synonyms import Thesaurus, format_groups, parse_groups, shipped_text, term_words
 
 MAX_TEXT = 100_000
@@ -23,11 +25,23 @@ def synonym_text(session: Session) -> str:
     return shipped_text() if stored is None else stored
 
 
-def thesaurus_for(session: Session, memo: Memo | None = None) -> Thesaurus:
-    """The list ready for queries; `memo` (an index view's) keeps it for that catalog state."""
-    if memo is None:
+# Per index view that reflects the database's catalog revision: the list as of that revision
+# (a change of the list bumps the revision, which gives a new view).
+_per_view: WeakKeyDictionary[object, Thesaurus] = WeakKeyDictionary()
+_per_view_lock = threading.Lock()
+
+
+def thesaurus_for(session: Session, view: object | None = None) -> Thesaurus:
+    """The list ready for queries, read once per current index view (None: read it now)."""
+    if view is None:
         return Thesaurus.from_text(synonym_text(session))
-    return memo.remember(("synonym list",), lambda: Thesaurus.from_text(synonym_text(session)))
+    with _per_view_lock:
+        found = _per_view.get(view)
+    if found is None:
+        found = Thesaurus.from_text(synonym_text(session))
+        with _per_view_lock:
+            _per_view[view] = found
+    return found
 
 
 def save_synonyms(session: Session, text: str) -> int:

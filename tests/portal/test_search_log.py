@@ -113,3 +113,37 @@ def test_adding_a_query_as_keyword_edits_the_offering_with_history(client, auth,
         OfferingRevision.offering_id == offering.id).order_by(OfferingRevision.number.desc())
     ).first()
     assert revision.author_id == owner.id
+
+
+def test_the_worker_purges_entries_older_than_the_setting(app, runner, session):
+    from datetime import UTC, datetime, timedelta
+
+    from catalog.search_log import record_search
+    now = datetime.now(UTC)
+    old = record_search(session, "old query", "en", 0, "page", now=now - timedelta(days=181))
+    recent = record_search(session, "recent query", "en", 0, "api", now=now - timedelta(days=2))
+    session.commit()
+    app.config["SEARCH_LOG_DAYS"] = 180
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert session.get(SearchLogEntry, old) is None
+    assert session.get(SearchLogEntry, recent) is not None
+
+
+def test_only_admins_edit_the_synonym_list_and_a_change_applies_at_once(
+        client, auth, session, make_user):
+    load_search_catalog(session)
+    assert result_slugs(client, "Blechkiste") == []
+    auth.login(owner_of(session, make_user, "facilities"))
+    assert client.get("/manage/synonyms").status_code == 403
+    auth.login(make_user(is_admin=True))
+    page = client.get("/manage/synonyms").get_data(as_text=True)
+    assert "annual leave" in page and "Reisekostenabrechnung" in page
+    response = client.post("/manage/synonyms", data={
+        "synonyms": "# ours\nBlechkiste, parking space\n"})
+    assert response.status_code == 302
+    assert result_slugs(client, "Blechkiste") == ["parking"]
+    assert client.get("/manage/synonyms").get_data(as_text=True).count("# ours") == 1
+    german = client.get("/manage/synonyms", headers={"accept-language": "de"})
+    assert "Synonyme für die Suche" in german.get_data(as_text=True)
