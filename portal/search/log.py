@@ -53,8 +53,10 @@ def logged_search_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if not isinstance(page, str):
             return page
         found = _RESULTS.search(page)
-        entry = log_search(request.args.get("q"), int(found.group(1)), "page") \
-            if found else None
+        if found is None:
+            return page  # no query: nothing was searched
+        entry = log_search(request.args.get("q"), int(found.group(1)), "page")
+        page = page.replace(found.group(0), "", 1)
         return page.replace(LINK_MARKER, f"?{OPENED_PARAM}={entry}" if entry else "")
     return logged
 

@@ -56,6 +56,7 @@ def test_a_cached_results_page_is_logged_too_and_its_links_name_its_own_entry(cl
                .group(2)) for html in (first, again)]
     entries = session.scalars(select(SearchLogEntry).order_by(SearchLogEntry.id)).all()
     assert [e.id for e in entries] == ids and ids[0] != ids[1]
+    assert "from-search" not in again and "search-results:" not in again
 
     client.get(f"/departments/facilities/parking?from_search={ids[1]}")
     session.expire_all()
@@ -82,6 +83,7 @@ def test_a_query_that_found_nothing_shows_for_its_owner_and_a_synonym_makes_it_f
     auth.login(it_owner)
     assert "ferienantrag" not in client.get("/manage/it/searches").get_data(as_text=True)
     auth.login(hr_owner)
+    assert 'href="/manage/hr/searches"' in client.get("/manage/").get_data(as_text=True)
     html = client.get("/manage/hr/searches").get_data(as_text=True)
     assert "<th scope=\"row\">ferienantrag<br>" in html
     assert client.get("/manage/it/searches").status_code == 403
