@@ -22,6 +22,8 @@ class DepartmentWords:
     offerings: dict[str, set[int]] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)
     stems: dict[str, set[str]] = field(default_factory=dict)
+    # The offerings' keywords, as queries are logged (see recording.normalised_query).
+    keywords: set[str] = field(default_factory=set)
 
     def add(self, offering_id: int, text: str) -> None:
         for word in WORD_RE.findall(text or ""):

@@ -15,6 +15,8 @@ from ..editing import require_editor, save_offering
 from ..errors import CatalogError
 from ..messages import _
 from ..models import Department, Offering, SearchLogEntry, User
+from ..search.synonym_list import synonym_text
+from ..search.synonyms import Thesaurus, term_words
 from .closeness import DepartmentWords, close_words
 from .recording import normalised_query
 
@@ -45,6 +47,7 @@ def department_words(session: Session, department: Department) -> DepartmentWord
     for offering_id, title, summary, keywords in rows:
         for text in (title, summary, *keywords):
             words.add(offering_id, text)
+        words.keywords.update(normalised_query(k) for k in keywords)
     return words
 
 
@@ -60,8 +63,13 @@ def department_searches(session: Session, department: Department) -> list[Search
                   SearchLogEntry.query)
         .limit(MAX_QUERIES))
     words = department_words(session, department)
+    # Queries already acted on: a keyword of the department's, or a term of the synonym list.
+    handled = words.keywords | {" ".join(term) for term in
+                                Thesaurus.from_text(synonym_text(session)).alternatives}
     gaps = []
     for query, count, last_seen, most_results in rows:
+        if query in handled or " ".join(term_words(query)) in handled:
+            continue
         close = close_words(query, words)
         if close:
             gaps.append(SearchGap(query, count, last_seen, not most_results,

@@ -81,7 +81,7 @@ def test_a_query_that_found_nothing_shows_for_its_owner_and_a_synonym_makes_it_f
     it_owner = owner_of(session, make_user, "it")
 
     auth.login(it_owner)
-    assert "ferienantrag" not in client.get("/manage/it/searches").get_data(as_text=True)
+    assert 'row">ferienantrag<' not in client.get("/manage/it/searches").get_data(as_text=True)
     auth.login(hr_owner)
     assert 'href="/manage/hr/searches"' in client.get("/manage/").get_data(as_text=True)
     html = client.get("/manage/hr/searches").get_data(as_text=True)
@@ -92,6 +92,8 @@ def test_a_query_that_found_nothing_shows_for_its_owner_and_a_synonym_makes_it_f
         "query": "ferienantrag", "action": "synonym", "synonym_of": "Urlaub"})
     assert response.status_code == 302
     assert result_slugs(client, "Ferienantrag")[:1] == ["leave"]
+    after = client.get("/manage/hr/searches").get_data(as_text=True)
+    assert "now finds what" in after and 'row">ferienantrag<' not in after  # acted on
 
 
 def test_adding_a_query_as_keyword_edits_the_offering_with_history(client, auth, session,
@@ -101,13 +103,15 @@ def test_adding_a_query_as_keyword_edits_the_offering_with_history(client, auth,
     owner = auth.login(owner_of(session, make_user, "finance"))
     offering = session.scalar(select(Offering).where(Offering.slug == "travel-expenses"))
     html = client.get("/manage/finance/searches").get_data(as_text=True)
-    assert "geldrückgabe" not in html  # not close to any word of finance's offerings
+    assert 'row">geldrückgabe<' not in html  # not close to any word of finance's offerings
     client.get("/api/v1/search?q=Reisekostenerstattung")
-    assert "reisekostenerstattung" in client.get("/manage/finance/searches").get_data(
+    assert 'row">reisekostenerstattung<' in client.get("/manage/finance/searches").get_data(
         as_text=True)
     response = client.post("/manage/finance/searches", data={
         "query": "reisekostenerstattung", "action": "keyword", "offering": str(offering.id)})
     assert response.status_code == 302
+    after = client.get("/manage/finance/searches").get_data(as_text=True)
+    assert "is now a keyword of" in after and 'row">reisekostenerstattung<' not in after
     session.expire_all()
     assert "reisekostenerstattung" in session.get(Offering, offering.id).keywords
     assert result_slugs(client, "Reisekostenerstattung")[:1] == ["travel-expenses"]
