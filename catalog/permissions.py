@@ -95,9 +95,9 @@ def approves(user: User | None, step: RequestApproval) -> bool:
 
 
 # Only admins: create departments, rename them, name their owners and agents, read the audit log,
-# register webhooks told about all departments.
+# register webhooks told about all departments, edit the shared synonym list of search.
 ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log",
-                      "manage_all_webhooks")
+                      "manage_all_webhooks", "edit_synonyms")
 
 
 def managed_departments(session: Session, user: User | None) -> list[Department]:

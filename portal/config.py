@@ -69,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_SYNC_REBUILD_LIMIT": 500,
     # Answers to searches each process remembers (0: none).
     "SEARCH_ANSWER_CACHE_SIZE": 1000,
+    # Days the search log (queries without the person) is kept; the worker deletes older
+    # entries every hour. 0: kept until deleted by hand.
+    "SEARCH_LOG_DAYS": 180,
 
     # Page cache for anonymous visitors (Flask-Caching, per process)
     # Flask-Caching backend, e.g. SimpleCache or RedisCache.

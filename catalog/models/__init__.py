@@ -26,6 +26,7 @@ from .requests import (
     ServiceRequest,
 )
 from .rollups import AdherenceDay, AdherenceHistogram
+from .search_log import SEARCH_SOURCES, SearchLogEntry, SynonymList
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 from .webhooks import (
     DELIVERY_STATUSES,
@@ -51,4 +52,5 @@ __all__ = [
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
     "ALERT_KINDS", "SentAlert", "SentDigest",
+    "SEARCH_SOURCES", "SearchLogEntry", "SynonymList",
 ]

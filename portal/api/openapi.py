@@ -87,7 +87,10 @@ SPEC: dict[str, Any] = {
                     "name": "If-Match", "in": "header", "required": False,
                     "schema": {"type": "string"}}), body=JSON_OBJECT, auth=True),
         },
-        "/search": {"get": _operation("Full-text search with facets and did-you-mean", parameters=(
+        "/search": {"get": _operation(
+            "Full-text search with facets and did-you-mean; `search_id` names the search in "
+            "the search log (kept without the person; null on later pages): open a result's "
+            "`url` with `?from_search=<search_id>` to record which one helped", parameters=(
             _query("q", "Any text"), _query("department", "Department slug"),
             _query("audience", "employee, temporary, contractor or shareholder"),
             _query("page", "Page number", "integer"),

@@ -14,6 +14,7 @@ from ..indexing import search_index
 from ..rate_limits import search_api
 from ..rate_limits import suggest as suggest_limit
 from ..search.forms import SearchForm
+from ..search.log import log_search
 from . import bp
 
 SUGGESTIONS = 8
@@ -42,6 +43,8 @@ def search_endpoint() -> Response:
     form = SearchForm(request.args)
     found = search(search_index(), db.session,
                    form.criteria(per_page=current_app.config["PER_PAGE"]))
+    # Open a result with `?from_search=<search_id>` to tell the log which one helped.
+    search_id = log_search(form.q.data, found.total, "api") if found.query else None
     return jsonify({
         "total": found.total,
         "page": found.criteria.page,
@@ -51,6 +54,7 @@ def search_endpoint() -> Response:
         "suggestion": found.suggestion,
         "facets": found.facets,
         "partial": found.partial or found.degraded,
+        "search_id": search_id,
     })
 
 

@@ -10,6 +10,7 @@ from catalog.permissions import can
 
 from ..extensions import db
 from ..page_cache import cached_page
+from ..search.log import notes_opening
 from . import bp
 
 
@@ -61,6 +62,7 @@ def department(dept: str) -> str | Response:
 
 
 @bp.route("/departments/<dept>/<offering>")
+@notes_opening
 @cached_page()
 def offering(dept: str, offering: str) -> str | Response:
     found = directory.find_offering(db.session, dept, offering)

@@ -4,9 +4,11 @@ import time
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from catalog.mail_delivery import DeliveryReport, RetryPolicy, deliver_due, deliver_forever
+from catalog.search_log import purge_search_log
 
 from ..extensions import db
 from ..mail import compose, smtp_settings
@@ -105,7 +107,9 @@ def _work_until_stopped(interval: float) -> None:
 
 
 def _purge_in_worker() -> None:
-    """The retention rule (PORTAL_RETENTION_MONTHS); a failure is reported, mail goes on."""
+    """The retention rules (PORTAL_RETENTION_MONTHS, PORTAL_SEARCH_LOG_DAYS); a failure is
+    reported, mail goes on."""
+    _purge_search_log_in_worker()
     try:
         removal = purge_expired_requests()
     except Exception as error:  # noqa: BLE001 - the next hour tries again
@@ -114,6 +118,20 @@ def _purge_in_worker() -> None:
     if removal is not None and removal.requests:
         click.echo(f"Purged {removal.requests} expired request(s) and {len(removal.files)} "
                    "file(s).", err=True)
+
+
+def _purge_search_log_in_worker() -> None:
+    """Search log entries older than PORTAL_SEARCH_LOG_DAYS; a failure is reported."""
+    try:
+        removed = purge_search_log(db.session, int(current_app.config["SEARCH_LOG_DAYS"]))
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001 - the next hour tries again
+        db.session.rollback()
+        click.echo(f"Purging the search log failed: {error}", err=True)
+        return
+    if removed:
+        click.echo(f"Purged {removed} search log entr{'y' if removed == 1 else 'ies'}.",
+                   err=True)
 
 
 def _remind_in_worker() -> None:

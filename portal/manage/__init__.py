@@ -40,5 +40,6 @@ from . import (  # noqa: E402,F401
     department_views,
     history_views,
     offering_views,
+    search_views,
     webhook_views,
 )

@@ -124,6 +124,13 @@ MATRIX: dict[tuple[str, str], Case] = {
         Case(OFFER + "/history/1/restore", OWNERS, 302, form=version_body()),
     ("GET", "/manage/webhooks"): Case("/manage/webhooks", ADMINS),
     ("GET", "/manage/departments/<dept>/webhooks"): Case(DEPT + "/webhooks", OWNERS),
+    ("GET", "/manage/<dept>/searches"): Case("/manage/it/searches", OWNERS),
+    ("POST", "/manage/<dept>/searches"): Case(
+        "/manage/it/searches", OWNERS, 302,
+        form=lambda s, who: {"query": f"tunnel {who}", "action": "synonym", "synonym_of": "VPN"}),
+    ("GET", "/manage/synonyms"): Case("/manage/synonyms", ADMINS),
+    ("POST", "/manage/synonyms"): Case("/manage/synonyms", ADMINS, 302,
+                                       form=lambda s, who: {"synonyms": f"VPN, tunnel {who}\n"}),
     ("PUT", "/api/v1/departments/<dept>/<offering>"): Case(
         "/api/v1/departments/it/vpn", OWNERS, 200, json=put_body),
 }
