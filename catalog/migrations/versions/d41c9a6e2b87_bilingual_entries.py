@@ -1,0 +1,35 @@
+"""bilingual entries: the other language's texts of offerings and departments
+
+Revision ID: d41c9a6e2b87
+Revises: b7e3c1d5a902
+Create Date: 2026-11-28 15:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd41c9a6e2b87'
+down_revision = "b7e3c1d5a902"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('offering', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('translations', sa.JSON(), server_default='{}',
+                                      nullable=False))
+    with op.batch_alter_table('department', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=5), server_default='en',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('translations', sa.JSON(), server_default='{}',
+                                      nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('department', schema=None) as batch_op:
+        batch_op.drop_column('translations')
+        batch_op.drop_column('language')
+    with op.batch_alter_table('offering', schema=None) as batch_op:
+        batch_op.drop_column('translations')
