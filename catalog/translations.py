@@ -92,7 +92,8 @@ def localized_field(field: dict[str, Any], own_language: str, locale: Any) -> di
     shown["lang"] = {}
     for key in FIELD_TEXTS:
         text = _pick(field.get(key, ""), own_language, translations, (key,), locale)
-        shown[key], shown["lang"][key] = text.value, text.lang
+        if text.value or key in field:
+            shown[key], shown["lang"][key] = text.value, text.lang
     choices = list(field.get("choices") or [])
     labels = _pick(choices, own_language, translations, ("choices",), locale)
     usable = isinstance(labels.value, list) and len(labels.value) == len(choices)
@@ -108,7 +109,7 @@ def localized_form(offering: Any, locale: Any) -> list[dict[str, Any]]:
 def choice_label(field: dict[str, Any], value: str, locale: Any, own_language: str) -> str:
     """How a stored answer (a canonical choice) reads in the reader's language."""
     shown = localized_field(field, own_language, locale)
-    labels = dict(zip(field.get("choices") or [], shown["choice_labels"]))
+    labels = dict(zip(field.get("choices") or [], shown["choice_labels"], strict=False))
     return str(labels.get(value, value))
 
 

@@ -32,8 +32,8 @@ CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 DEFAULT_DAY_MINUTES = 540
 
 DEPARTMENT_KEYS = {
-    "slug", "code", "name", "description", "language", "translations", "contact_email", "owners", "agents", "approvers",
-    "business_hours", "commitments", "offerings", "confidential",
+    "slug", "code", "name", "description", "language", "translations", "contact_email",
+    "owners", "agents", "approvers", "business_hours", "commitments", "offerings", "confidential",
 }
 OFFERING_KEYS = {
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",

@@ -118,7 +118,7 @@ _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Off
           Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
           Offering.priority_targets,
           Offering.version, Offering.description, Offering.included, Offering.not_included,
-          Offering.prerequisites, Offering.process)
+          Offering.prerequisites, Offering.process, Offering.translations)
 # One statement: a department has a handful of commitments (rows repeat per commitment).
 _DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
 _PAGE_ROWS = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
