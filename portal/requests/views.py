@@ -23,10 +23,10 @@ from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
+from .. import entry_texts
 from ..approvals.views import approval_rows, may_decide
 from ..changes import reason_of, saving, show_on_form
 from ..commitments.display import feedback_panel
-from .. import entry_texts
 from ..display import translate
 from ..due_display import preview_explanations, request_explanations
 from ..errors import handle_http_error
