@@ -132,3 +132,13 @@ def _posted(page: str) -> dict[str, object]:
             data[name] = (chosen[1] or chosen[2]) if chosen else ""
     data["builder"] = ""
     return data
+
+
+@pytest.mark.parametrize("name", [
+    "catalog/catalog_file/translations.py", "portal/manage/translation_fields.py",
+    "templates/manage/offering_form.html", "templates/manage/_builder_row.html",
+    "templates/manage/_macros.html", "portal/manage/forms.py"])
+def test_every_new_string_has_a_german_translation(name):
+    from tests.portal.test_behalf_translations import test_every_string_has_a_german_translation
+
+    test_every_string_has_a_german_translation(name)
