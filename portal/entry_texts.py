@@ -16,6 +16,7 @@ from markupsafe import Markup
 from catalog.translations import (
     Text,
     localized,
+    localized_field,
     localized_form,
     localized_hint,
     reader_language,
@@ -52,6 +53,17 @@ def form_fields(offering: Any) -> list[dict[str, Any]]:
     return localized_form(offering, page_language())
 
 
+def answered_fields(request: Any) -> list[dict[str, Any]]:
+    """A request's form as it was sent, with labels in the page's language and `shown`: the
+    display text of each choice (the answers stay the choices)."""
+    fields = [localized_field(field, request.offering.language, page_language())
+              for field in request.form]
+    for field in fields:
+        field["shown"] = dict(zip(field.get("choices") or [], field["choice_labels"],
+                                  strict=False))
+    return fields
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(tr=entry_text, lang_attr=lang_attr, lang_of=lang_of)
-    app.jinja_env.globals.update(priority_hint=priority_hint)
+    app.jinja_env.globals.update(priority_hint=priority_hint, answered_fields=answered_fields)

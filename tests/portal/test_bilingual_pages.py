@@ -142,3 +142,26 @@ def test_every_new_string_has_a_german_translation(name):
     from tests.portal.test_behalf_translations import test_every_string_has_a_german_translation
 
     test_every_string_has_a_german_translation(name)
+
+
+def test_the_requester_s_answers_and_mail_read_in_their_language(app, client, auth, session,
+                                                                    catalog, people):
+    from catalog.models import OutboxMessage, ServiceRequest
+    from portal.mail import compose
+
+    people["employee"].locale = "de"
+    session.commit()
+    auth.login(people["employee"])
+    response = client.post("/departments/facilities/desk-move/request",
+                           data={"priority": "normal", "f_room": "B2", "f_size": "Desk"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    request = session.scalars(select(ServiceRequest)).one()
+    assert request.answers["size"] == "Desk"  # the choice itself, whatever the language
+    detail = text(client, f"/requests/{request.ref}?lang=de")
+    assert re.search(r"<dt>Umfang</dt>\s*<dd>\s*Arbeitsplatz", detail)
+    message = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.to_address == people["employee"].email)).one()
+    with app.test_request_context():
+        subject, body = compose(message)
+    assert "Arbeitsplatz- oder Teamumzug" in subject
+    assert "Gebäudemanagement" in body
