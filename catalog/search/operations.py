@@ -193,8 +193,10 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
     return hits
 
 
-def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> list[Suggestion]:
-    """Titles for search as you type: title and keyword matches, the last word as a prefix."""
+def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,
+            language: str | None = None) -> list[Suggestion]:
+    """Titles for search as you type: title and keyword matches, the last word as a prefix;
+    titles in `language` where the offering has one."""
     parsed: ParsedQuery = parse_query(text)
     if parsed.empty:
         return []
@@ -208,5 +210,6 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> 
     except Exception:  # typing ahead is a nicety: never an error
         log.info("suggestions for %r unavailable", parsed.text, exc_info=True)
         return []
-    return [Suggestion(hit.offering_id, fields["title"], fields["department"], fields["slug"])
+    return [Suggestion(hit.offering_id, (fields.get("titles") or {}).get(language)
+                       or fields["title"], fields["department"], fields["slug"])
             for hit, fields in zip(raw.hits, stored, strict=True)]

@@ -32,6 +32,8 @@ def build_schema() -> Schema:
         # Stored for search as you type, which answers without asking the database.
         "slug": STORED(),
         "title": STORED(),
+        # {language: title} of the other language's titles, for search as you type.
+        "titles": STORED(),
         "meta": STORED(),
         "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
         "prefix": TEXT(analyzer=prefix_analyzer(), phrase=False),
@@ -119,6 +121,8 @@ def document_for(offering: Offering) -> dict[str, Any]:
         document["exact"] += f"\n{words}\n{texts['body']}"
         document["prefix"] += f"\n{texts['title']}\n{texts['keywords']}"
         document["spelling"] += f"\n{words}"
+        if texts["title"]:
+            document.setdefault("titles", {})[other] = texts["title"]
         for zone in ZONES:
             document[f"{zone}_{other}"] = texts[zone]
     return document

@@ -165,3 +165,23 @@ def test_the_requester_s_answers_and_mail_read_in_their_language(app, client, au
         subject, body = compose(message)
     assert "Arbeitsplatz- oder Teamumzug" in subject
     assert "Gebäudemanagement" in body
+
+
+def test_search_as_you_type_offers_the_reader_s_title(client, catalog):
+    german = client.get("/api/v1/suggest?q=relocation", headers={"Accept-Language": "de"})
+    assert [s["title"] for s in german.get_json()] == ["Arbeitsplatz- oder Teamumzug"]
+    english = client.get("/api/v1/suggest?q=Teamumzug", headers={"Accept-Language": "en"})
+    assert [s["title"] for s in english.get_json()] == ["Desk or team move"]
+
+
+def test_the_api_keeps_its_keys_in_the_entry_s_language_and_adds_translations(client, catalog):
+    move = client.get("/api/v1/departments/facilities/desk-move").get_json()
+    assert move["title"] == "Desk or team move"
+    assert move["translations"]["de"]["title"] == "Arbeitsplatz- oder Teamumzug"
+    parking = client.get("/api/v1/departments/facilities/parking").get_json()
+    assert parking["translations"] == {}
+    department = client.get("/api/v1/departments/facilities").get_json()
+    assert department["name"] == "Facilities"
+    assert department["translations"] == {"de": {"name": "Gebäudemanagement"}}
+    listed = {o["slug"]: o["translations"] for o in department["offerings"]}
+    assert listed["leave"] == {"en": {"title": "Request holiday"}}
