@@ -185,3 +185,13 @@ def test_the_api_keeps_its_keys_in_the_entry_s_language_and_adds_translations(cl
     assert department["translations"] == {"de": {"name": "Gebäudemanagement"}}
     listed = {o["slug"]: o["translations"] for o in department["offerings"]}
     assert listed["leave"] == {"en": {"title": "Request holiday"}}
+
+
+def test_the_feed_and_the_embed_read_in_the_reader_s_language(client, catalog):
+    feed = text(client, "/feeds/catalog.atom?lang=de")
+    assert "Arbeitsplatz- oder Teamumzug</title>" in feed
+    english = text(client, "/feeds/catalog.atom?lang=en")
+    assert "Request holiday</title>" in english
+    move_id = client.get("/api/v1/departments/facilities/desk-move").get_json()["id"]
+    embed = text(client, f"/embed/o/{move_id}?lang=de")
+    assert ">Arbeitsplatz- oder Teamumzug</a></h1>" in embed
