@@ -43,7 +43,8 @@ TRANSLATED_KEYS = ("title", "summary", "description", "keywords", *STANDARD_SECT
                    "priorities")
 OFFERING_KEYS += tuple(f"{key}.{language}" for language in LANGUAGES for key in TRANSLATED_KEYS)
 DEPARTMENT_KEYS = (
-    "description", "contact_email", "timezone", "days", "hours", "holidays",
+    "description", *(f"description.{language}" for language in LANGUAGES), "contact_email",
+    "timezone", "days", "hours", "holidays",
     *(f"commitment_{priority}" for priority in PRIORITIES),
 )
 
@@ -74,7 +75,16 @@ def department_snapshot(department: Department) -> dict[str, Any]:
         "contact_email": department.contact_email or "",
         "business_hours": business_hours_to_dict(department),
         "commitments": commitments,
+        # The other language's description (written only when there is one, so that the
+        # revisions recorded before it existed still equal the department as it is).
+        **({"translations": described} if (described := _described(department)) else {}),
     }
+
+
+def _described(department: Department) -> dict[str, Any]:
+    return {language: {"description": texts["description"]}
+            for language, texts in (department.translations or {}).items()
+            if isinstance(texts, dict) and texts.get("description")}
 
 
 def flatten_offering(snapshot: dict[str, Any]) -> dict[str, str]:
@@ -138,6 +148,9 @@ def flatten_department(snapshot: dict[str, Any]) -> dict[str, str]:
         "days": ", ".join(hours.get("days") or []),
         "hours": f"{hours.get('start', '')}–{hours.get('end', '')}",
         "holidays": hours.get("holidays") or "",
+        **{f"description.{language}": texts.get("description") or ""
+           for language in LANGUAGES
+           for texts in [(snapshot.get("translations") or {}).get(language) or {}]},
     }
     by_priority = {c["priority"]: c for c in snapshot.get("commitments") or []}
     for priority in PRIORITIES:

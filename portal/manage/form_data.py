@@ -246,11 +246,14 @@ def rebuild_rows(form: OfferingForm, command: str) -> tuple[list[dict[str, Any]]
 
 # Department settings -----------------------------------------------------------------------------
 
-def settings_form_data(snapshot: dict[str, Any]) -> dict[str, Any]:
+def settings_form_data(snapshot: dict[str, Any], other: str = "de") -> dict[str, Any]:
+    """What the settings form starts with; `other` is the department's second language."""
     hours = snapshot["business_hours"]
     by_priority = {c["priority"]: c for c in snapshot["commitments"]}
     return {
         "description": snapshot["description"], "contact_email": snapshot["contact_email"],
+        "tr_description": ((snapshot.get("translations") or {}).get(other) or {}).get(
+            "description") or "",
         "timezone": hours["timezone"], "days": hours["days"], "start": hours["start"],
         "end": hours["end"], "holidays": hours.get("holidays") or "",
         "commitments": [{"priority": p, **{k: by_priority.get(p, {}).get(k, "")
@@ -260,7 +263,8 @@ def settings_form_data(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def settings_raw(form: DepartmentSettingsForm) -> tuple[dict[str, Any], list[int]]:
+def settings_raw(form: DepartmentSettingsForm,
+                 other: str = "de") -> tuple[dict[str, Any], list[int]]:
     """The settings in the catalog file format, and the form row of each commitment given."""
     commitments, rows = [], []
     for index, entry in enumerate(form.commitments):
@@ -281,6 +285,7 @@ def settings_raw(form: DepartmentSettingsForm) -> tuple[dict[str, Any], list[int
                            "holidays": (form.holidays.data or "").strip() or None},
         "commitments": commitments,
         "confidential": bool(form.confidential.data),
+        "translations": {other: {"description": form.tr_description.data or ""}},
     }
     return raw, rows
 

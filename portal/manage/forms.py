@@ -164,6 +164,9 @@ class CommitmentRow(Form):
 class DepartmentSettingsForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 6},
                                 description=_l("Markdown."))
+    # In the department's other language (labels: translation_fields.name_description).
+    tr_description = TextAreaField(_l("Description"), render_kw={"rows": 6},
+                                   description=_l("Markdown."))
     contact_email = StringField(_l("Contact e-mail"), render_kw={"type": "email"})
     timezone = StringField(_l("Time zone"), description=_l("e.g. Europe/Berlin"))
     days = MultiCheckboxField(_l("Working days"), choices=WEEKDAY_CHOICES)

@@ -71,6 +71,18 @@ def offering_translations(form: Form, raw: dict[str, Any]) -> None:
         raw["translations"] = translations
 
 
+def _name(field: Any, twin: Any, own: str, other: str) -> None:
+    base = twin.label.text
+    field.label.text = _("%(label)s (%(language)s)", label=base, language=LANGUAGE_NAMES[own])
+    twin.label.text = _("%(label)s (%(language)s)", label=base, language=LANGUAGE_NAMES[other])
+    twin.render_kw = {**(twin.render_kw or {}), "lang": other}
+
+
+def name_description(form: Form, own: str) -> None:
+    """The department settings' description and its twin, labelled with their languages."""
+    _name(form.description, form.tr_description, own, other_language(own))
+
+
 def name_languages(form: Form, blank_row: Form) -> str:
     """Label each text field and its twin with their languages ("Title (Deutsch)"); the twins
     carry a `lang` attribute. Returns the other language."""
@@ -82,9 +94,5 @@ def name_languages(form: Form, blank_row: Form) -> str:
     for row in [entry.form for entry in form.form_fields] + [blank_row]:
         pairs += [(row[key], row[f"tr_{key}"]) for key in ROW_FIELDS]
     for field, twin in pairs:
-        base = twin.label.text
-        field.label.text = _("%(label)s (%(language)s)", label=base, language=LANGUAGE_NAMES[own])
-        twin.label.text = _("%(label)s (%(language)s)", label=base,
-                            language=LANGUAGE_NAMES[other])
-        twin.render_kw = {**(twin.render_kw or {}), "lang": other}
+        _name(field, twin, own, other)
     return other

@@ -195,3 +195,29 @@ def test_the_feed_and_the_embed_read_in_the_reader_s_language(client, catalog):
     move_id = client.get("/api/v1/departments/facilities/desk-move").get_json()["id"]
     embed = text(client, f"/embed/o/{move_id}?lang=de")
     assert ">Arbeitsplatz- oder Teamumzug</a></h1>" in embed
+
+
+def test_owners_give_the_department_description_in_german_too(client, auth, session, people,
+                                                             it):
+    from catalog.models import Department, DepartmentRevision
+    from tests.manage_fixtures import settings_data
+
+    it.translations = {"de": {"name": "IT-Service"}}
+    session.commit()
+    auth.login(people["owner"])
+    url = "/manage/departments/it/settings"
+    page = text(client, url)
+    assert "Description (Deutsch)" in page and 'name="tr_description"' in page
+    response = client.post(url, data=settings_data(
+        page, tr_description="Wir halten Ihre **Laptops** am Laufen."))
+    assert response.status_code == 302
+    session.expire_all()
+    saved = session.scalar(select(Department).where(Department.slug == "it"))
+    assert saved.translations == {"de": {"name": "IT-Service",
+                                         "description": "Wir halten Ihre **Laptops** am Laufen."}}
+    [edited] = session.scalars(select(DepartmentRevision).where(
+        DepartmentRevision.action == "edited")).all()
+    assert edited.changed == ["description.de"]
+    german = text(client, "/departments/it?lang=de")
+    assert "<h1>IT-Service</h1>" in german
+    assert "Wir halten Ihre <strong>Laptops</strong> am Laufen." in german
