@@ -5,9 +5,8 @@ Revises: b7e3c1d5a902
 Create Date: 2026-11-28 15:20:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd41c9a6e2b87'
