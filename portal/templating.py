@@ -118,6 +118,9 @@ def user_can(action: str, target: object = None) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from . import entry_texts
+
+    entry_texts.init_app(app)
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["marked"] = marked

@@ -123,7 +123,7 @@ _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Off
           Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
           Offering.priority_targets,
           Offering.version, Offering.description, Offering.included, Offering.not_included,
-          Offering.prerequisites, Offering.process)
+          Offering.prerequisites, Offering.process, Offering.translations)
 # One statement: a department has a handful of commitments (rows repeat per commitment).
 _DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
 _PAGE_ROWS = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
@@ -198,8 +198,10 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
     return hits
 
 
-def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> list[Suggestion]:
-    """Titles for search as you type: title and keyword matches, the last word as a prefix."""
+def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,
+            language: str | None = None) -> list[Suggestion]:
+    """Titles for search as you type: title and keyword matches, the last word as a prefix;
+    titles in `language` where the offering has one."""
     parsed: ParsedQuery = parse_query(text)
     if parsed.empty:
         return []
@@ -213,5 +215,6 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> 
     except Exception:  # typing ahead is a nicety: never an error
         log.info("suggestions for %r unavailable", parsed.text, exc_info=True)
         return []
-    return [Suggestion(hit.offering_id, fields["title"], fields["department"], fields["slug"])
+    return [Suggestion(hit.offering_id, (fields.get("titles") or {}).get(language)
+                       or fields["title"], fields["department"], fields["slug"])
             for hit, fields in zip(raw.hits, stored, strict=True)]

@@ -77,9 +77,14 @@ SPEC: dict[str, Any] = {
         "/departments": {"get": _operation("All departments with their number of offerings",
                                            result={"type": "array", "items": JSON_OBJECT})},
         "/departments/{dept}": {"get": _operation(
-            "A department with offerings, commitments and adherence", parameters=(DEPT,))},
+            "A department with offerings, commitments and adherence; `name` and `description` "
+            "are in its `language`, the other language's in `translations` ({de: {name, "
+            "description}}); each offering has `translations` with its other title and "
+            "summary", parameters=(DEPT,))},
         "/departments/{dept}/{offering}": {
-            "get": _operation("An offering in the catalog file format, with id and ETag",
+            "get": _operation("An offering in the catalog file format, with id and ETag; its "
+                              "texts in its `language`, the other language's in `translations` "
+                              "(an object, empty when there are none)",
                               parameters=(DEPT, OFFERING)),
             "put": _operation(
                 "Create or replace an offering (owners, admins); If-Match makes a stale write "

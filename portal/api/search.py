@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from catalog.search import Hit, search, suggest
 
+from .. import entry_texts
 from ..extensions import db
 from ..indexing import search_index
 from ..rate_limits import search_api
@@ -63,7 +64,8 @@ def search_endpoint() -> Response:
 def suggest_endpoint() -> Response:
     """Titles for search as you type; `format=opensearch` answers in the browsers' format."""
     text = request.args.get("q", "")
-    found = suggest(search_index(), db.session, text, limit=SUGGESTIONS)
+    found = suggest(search_index(), db.session, text, limit=SUGGESTIONS,
+                    language=entry_texts.page_language())
     urls = [url_for("browse.offering", dept=s.department, offering=s.slug, _external=True)
             for s in found]
     if request.args.get("format") == "opensearch":

@@ -24,6 +24,7 @@ from catalog.pagination import clamp_page
 from catalog.permissions import can
 from catalog.requests import handover, notes
 
+from .. import entry_texts
 from ..approvals.views import approval_rows, may_decide
 from ..changes import reason_of, saving, show_on_form
 from ..commitments.display import feedback_panel
@@ -62,7 +63,7 @@ def priority_choices(offering: Offering) -> list[tuple[str, str]]:
 def build_form(offering: Offering, **kwargs: object) -> FlaskForm:
     """The request form of the offering, with the priorities the user may pick."""
     calendar = offering.department.calendar
-    return request_form(offering.form, priority_choices(offering),
+    return request_form(entry_texts.form_fields(offering), priority_choices(offering),
                         submission.default_priority(offering, current_user),
                         current_app.config["MAX_UPLOAD_MB"], calendar=calendar,
                         today=utcnow().astimezone(calendar.zone).date(), **kwargs)
@@ -93,7 +94,7 @@ def render_form(offering: Offering, form: object, status: int = 200,
         previews={due.priority: due for due in dues}, problems=problems, staff_only=staff_only,
         colleagues=submission.colleagues_to_suggest(db.session, current_user),
         explained=preview_explanations(offering, dues, now),
-        conditions=conditions_of(offering.form),
+        conditions=conditions_of(entry_texts.form_fields(offering)),
     ), status
 
 
