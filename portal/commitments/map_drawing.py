@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from catalog.commitments.customer_map import CustomerMap, Edge
 from catalog.models import Department
 
-WIDTH = 640
-BOX_WIDTH = 200
+WIDTH = 820
+BOX_WIDTH = 230
 ROW = 36
 BOX_HEIGHT = 26
 TOP = 34  # room for the column headings
