@@ -22,6 +22,7 @@ from ..models import Department, Feedback, ServiceRequest, User, utcnow
 from ..permissions import can
 from .columns import count_of
 from .full_scan import outcomes
+from .record import Measure
 
 WINDOW_CHOICES = (30, 90, 180, 365)
 DEFAULT_DAYS = 90
@@ -31,30 +32,19 @@ R = ServiceRequest
 
 
 @dataclass
-class Edge:
-    """Requests from one customer (None: home department not known) to one supplier."""
+class Edge(Measure):
+    """Requests from one customer (None: home department not known) to one supplier, with
+    the record's counts (`requests`, `first_response_known`, ...) and the ratings."""
 
-    customer: Department | None
-    supplier: Department
-    requests: int = 0
-    first_response_known: int = 0
-    first_response_kept: int = 0
-    resolution_known: int = 0
-    resolution_kept: int = 0
+    customer: Department | None = field(default=None, kw_only=True)
+    supplier: Department = field(kw_only=True)
     ratings: int = 0
     rating_total: int = 0
 
     @property
-    def first_response_met(self) -> float | None:
-        return _share(self.first_response_kept, self.first_response_known)
-
-    @property
-    def resolution_met(self) -> float | None:
-        return _share(self.resolution_kept, self.resolution_known)
-
-    @property
     def kept(self) -> float | None:
-        """First responses and resolutions on time together (the map's colour)."""
+        """First responses and resolutions on time together (the map's colour), however few
+        (the table shows every share with its counts)."""
         return _share(self.first_response_kept + self.resolution_kept,
                       self.first_response_known + self.resolution_known)
 
@@ -181,13 +171,11 @@ def _edges(session: Session, departments: dict[int, Department], reader: User | 
                      for name in ("fr_known", "fr_kept", "res_known", "res_kept")))
             .join(User, User.id == R.requester_id).where(*scope)
             .group_by(User.department_id, R.department_id)):
-        edge = Edge(departments.get(customer), departments[supplier], int(n),
-                    *(int(c or 0) for c in counts))
-        key = (edge.customer.id if edge.customer else None, supplier)
-        if key in found:  # a home department deleted meanwhile: "not known" twice
-            _merge(found[key], edge)
-        else:
-            found[key] = edge
+        home = departments.get(customer)
+        key = (home.id if home else None, supplier)
+        # setdefault: a home department deleted meanwhile makes "not known" appear twice.
+        found.setdefault(key, Edge(customer=home, supplier=departments[supplier])).add_counts(
+            int(n), *(int(c or 0) for c in counts))
     for customer, supplier, n, total in session.execute(
             select(User.department_id, R.department_id, func.count(Feedback.id),
                    func.sum(Feedback.rating))
@@ -202,8 +190,3 @@ def _edges(session: Session, departments: dict[int, Department], reader: User | 
                    key=lambda e: (-e.requests, _name(e.customer), e.supplier.name.lower()))
     return edges, hidden
 
-
-def _merge(into: Edge, other: Edge) -> None:
-    for name in ("requests", "first_response_known", "first_response_kept",
-                 "resolution_known", "resolution_kept"):
-        setattr(into, name, getattr(into, name) + getattr(other, name))

@@ -73,8 +73,10 @@ def test_edges_carry_hand_computed_volume_adherence_and_rating(session, world):
             fac_it.resolution_kept, fac_it.resolution_known) == (4, 2, 4, 2, 3)
     assert (fac_it.ratings, fac_it.mean_rating) == (2, 3.5)
     unknown = edges[(None, "it")]
-    assert (unknown.requests, unknown.first_response_met, unknown.resolution_met,
-            unknown.mean_rating) == (1, 1.0, 1.0, None)
+    assert (unknown.requests, unknown.first_response_kept, unknown.first_response_known,
+            unknown.resolution_kept, unknown.resolution_known, unknown.kept,
+            unknown.mean_rating) == (1, 1, 1, 1, 1, 1.0, None)
+    assert fac_it.kept == 4 / 7
     assert [d.slug for d in found.departments] == ["facilities", "it"]
     assert found.customers == [world["fac"], None]  # "not known" last
     assert found.suppliers == [world["it"]]
