@@ -16,7 +16,7 @@ from catalog.commitments.month_recognition import (
     parse_month,
     recognitions,
 )
-from catalog.models import ServiceRequest, Thanks
+from catalog.models import ServiceRequest, Thanks, User
 from tests.adherence_fixtures import insert_requests, request_row
 from tests.factories import make_department, make_offering, make_user
 
@@ -142,3 +142,22 @@ def test_months_are_read_and_counted():
     assert last_full_month(datetime(2026, 1, 3, tzinfo=UTC)) == date(2025, 12, 1)
     assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
     assert add_months(date(2026, 1, 1), -13) == date(2024, 12, 1)
+
+
+def test_statements_do_not_grow_with_requests_or_months(session, world, count_queries):
+    alpha = world["alpha"]
+    offering = alpha.offerings[0] if alpha.offerings else None
+    assert offering is not None
+    requester = session.scalars(select(ServiceRequest.requester_id)).first()
+    with count_queries() as few:
+        month_recognition(session, OCTOBER)
+    insert_requests(session, _resolved(alpha, offering, session.get(User, requester),
+                                       IN_OCTOBER, 300))
+    session.expire_all()
+    with count_queries() as many:
+        found = month_recognition(session, OCTOBER)
+    assert found.kept_best[0].closed == 310
+    with count_queries() as year:
+        department_recognitions(session, alpha, months=12, now=NOVEMBER)
+    assert few.n == many.n == 4  # departments, resolved counts, thanks counts, messages
+    assert year.n == 3
