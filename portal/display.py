@@ -17,9 +17,10 @@ from catalog.messages import Message
 # Times in words, each the locale's own way of writing it (Babel's CLDR skeletons): "due" is
 # "Fri 3 Jan, 16:30" / "Fr., 3. Jan., 16:30" (the weekday helps more than the year for times a
 # few days ahead), "stamp" "3 Jan 2025, 16:30" / "3. Jan. 2025, 16:30", "date" without the time,
-# "day" without the year.
+# "day" without the year, "month" the month and year ("October 2026" / "Oktober 2026").
 TIME_STYLES = {"due": ("MMMEd", "Hm"), "stamp": ("yMMMd", "Hm"), "date": ("yMMMd", None),
-               "day": ("MMMd", None), "weekday_day": ("MMMEd", None), "time": (None, "Hm")}
+               "day": ("MMMd", None), "weekday_day": ("MMMEd", None), "time": (None, "Hm"),
+               "month": ("yMMMM", None)}
 # English pages write dates the British way ("3 Jan"), as the portal always has; German ones
 # the German way.
 FORMAT_LOCALES = {"en": "en_GB"}

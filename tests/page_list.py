@@ -7,7 +7,8 @@ from __future__ import annotations
 # Route rules (as Flask writes them) of the pages the sweep visits.
 PAGES = (
     "/", "/search", "/departments/", "/departments/<dept>", "/departments/<dept>/<offering>",
-    "/departments/<dept>/<offering>/request", "/commitments", "/requests/", "/requests/<ref>",
+    "/departments/<dept>/<offering>/request", "/commitments", "/commitments/map",
+    "/commitments/recognition", "/requests/", "/requests/<ref>",
     "/approvals/", "/profile", "/login",
     "/embed/o/<int:offering_id>", "/embed/departments/<dept>",
     "/manage/", "/manage/queue/", "/manage/queue/<dept>", "/manage/feedback/<dept>",

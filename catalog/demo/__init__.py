@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..catalog_file import ImportSummary, import_catalog, load_yaml
-from ..models import User
+from ..models import Department, User
 from ..people.accounts import save_user
 from .history import load_demo_history
 
@@ -32,6 +32,16 @@ DEMO_USERS = [
     ("leo.legal@example.com", "Leo Lehmann", "employee", False),
 ]
 
+# Home departments (as `people import` would set them), so the customer map has its seed:
+# departments depend on each other. Temporary workers, contractors and shareholders have none.
+DEMO_HOMES = {
+    "admin@example.com": "it", "emma.employee@example.com": "marketing",
+    "olivia.owner@example.com": "it", "adam.agent@example.com": "it",
+    "hannah.hr@example.com": "hr", "frank.finance@example.com": "finance",
+    "fiona.facilities@example.com": "facilities", "chris.catering@example.com": "catering",
+    "mia.marketing@example.com": "marketing", "leo.legal@example.com": "legal",
+}
+
 
 def load_demo_data(session: Session, default_language: str = "en") -> ImportSummary:
     """Create or refresh the demo catalog and users; running it again changes nothing new."""
@@ -40,8 +50,18 @@ def load_demo_data(session: Session, default_language: str = "en") -> ImportSumm
                   admin=admin)
     summary = import_catalog(session, load_yaml(CATALOG_FILE.read_text("utf-8")),
                              default_language)
+    _set_homes(session)
     load_demo_history(session)
     return summary
+
+
+def _set_homes(session: Session) -> None:
+    """Give demo accounts without a home department theirs (a home set since is kept)."""
+    departments = {d.slug: d.id for d in session.scalars(select(Department))}
+    for user in session.scalars(select(User).where(User.email.in_(DEMO_HOMES),
+                                                   User.department_id.is_(None))):
+        user.department_id = departments.get(DEMO_HOMES[user.email])
+    session.flush()
 
 
 def demo_sign_ins() -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from catalog import directory, public_record, recognition
+from catalog.commitments import customer_map, month_recognition
 from catalog.pagination import clamp_page
 from catalog.permissions import can
 
@@ -55,6 +56,10 @@ def department(dept: str) -> str | Response:
                                              clamp_page(request.args.get("page")),
                                              open_to=audience if only_mine else None),
         record=public_record.department_record(db.session, found.item),
+        links=customer_map.department_links(
+            db.session, found.item,
+            current_user._get_current_object() if current_user.is_authenticated else None),
+        recognitions=month_recognition.department_recognitions(db.session, found.item),
         audience=audience, only_mine=only_mine,
         closed_to_viewer=audience is not None
         and directory.has_offerings_closed_to(db.session, found.item, audience),
