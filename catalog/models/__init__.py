@@ -4,6 +4,7 @@ from .approvals import APPROVAL_KINDS, APPROVAL_STATES, RequestApproval
 from .attachments import Attachment
 from .audit import AuditEntry
 from .base import Base, utcnow
+from .breakdowns import FormOpening, ServiceAction
 from .departments import PRIORITIES, ROLES, Commitment, Department, DepartmentAlias, DepartmentRole
 from .feedback import Feedback, FollowUp, Thanks
 from .history import REVISION_ACTIONS, DepartmentRevision, OfferingRevision
@@ -49,4 +50,5 @@ __all__ = [
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
+    "FormOpening", "ServiceAction",
 ]
