@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, literal, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..errors import PermissionDenied, ValidationError
 from ..messages import _
@@ -68,6 +68,11 @@ class Effect:
     @property
     def too_few(self) -> bool:
         return min(self.before.requests, self.after.requests) < MIN_REQUESTS
+
+    @property
+    def minimum(self) -> int:
+        """Requests each window needs before the comparison tells anything."""
+        return MIN_REQUESTS
 
     @property
     def days(self) -> float:
@@ -139,7 +144,8 @@ def department_actions(session: Session, department: Department, *,
                        public_only: bool = False, offering_id: int | None = None,
                        limit: int = 50) -> list[ServiceAction]:
     """The department's actions, newest first (only the public ones, or one offering's)."""
-    query = select(ServiceAction).where(ServiceAction.department_id == department.id)
+    query = select(ServiceAction).options(joinedload(ServiceAction.offering)).where(
+        ServiceAction.department_id == department.id)
     if public_only:
         query = query.where(ServiceAction.public.is_(True))
     if offering_id is not None:
@@ -182,4 +188,18 @@ def effects(session: Session, actions: list[ServiceAction],
     if parts:
         for action_id, side, *values in session.execute(union_all(*parts)):
             setattr(found[action_id], side, Figures(*(int(v or 0) for v in values)))
+    return found
+
+
+def week_marks(weeks: list[Any], marked: list[ServiceAction]) -> list[tuple[float, ServiceAction]]:
+    """Where each action falls on a weekly chart, in weeks from its first bar's start."""
+    if not weeks:
+        return []
+    first = weeks[0].start
+    found = []
+    for action in marked:
+        at = datetime.combine(action.taken_on, time(0), tzinfo=UTC)
+        position = (at - first) / timedelta(days=7)
+        if 0 <= position <= len(weeks):
+            found.append((position, action))
     return found
