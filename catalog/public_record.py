@@ -13,7 +13,6 @@ from . import adherence, feedback, recognition
 from .commitments import actions as service_actions
 from .models import Department, Offering, utcnow
 
-
 PUBLIC_ACTIONS = 10  # the newest public actions a department or offering page shows
 
 
