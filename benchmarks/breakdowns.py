@@ -17,12 +17,9 @@ prints the median and best of the rounds with the number of SQL statements per p
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import commitments as base  # noqa: E402
-from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
+from sqlalchemy import event, insert, select, text  # noqa: E402
 
 SCHEMA = "bench_breakdowns"
 MOVES = {  # kind of history -> status moves (old, new), hours apart
@@ -158,53 +155,8 @@ def measure(app: Any, rounds: int) -> dict[str, tuple[float, float, int]]:
     return results
 
 
-def run(label: str, url: str, total: int, days: int, rounds: int) -> None:
-    from portal import create_app
-
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
-    print(f"\n{label}:")
-    start = time.perf_counter()
-    base.build(app, total, days)
-    add_history(app, days)
-    print(f"  {total:,} requests with their history built in {time.perf_counter() - start:.1f} s")
-    for name, (median, best, queries) in measure(app, rounds).items():
-        print(f"  {name:40s} median {median * 1000:8.1f} ms   best {best * 1000:8.1f} ms"
-              f"   {queries} SQL statements")
-    with app.app_context():
-        from portal.extensions import db
-        db.engine.dispose()
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--days", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--no-postgres", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["PORTAL_INSTANCE_PATH"] = folder
-        run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.requests, args.days, args.rounds)
-    if args.no_postgres:
-        return
-    admin = create_engine(base.POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    except Exception as error:  # noqa: BLE001  (no server: report and skip)
-        print(f"\nPostgreSQL at {base.POSTGRES} not reachable, skipped: {error}")
-        return
-    separator = "&" if "?" in base.POSTGRES else "?"
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            os.environ["PORTAL_INSTANCE_PATH"] = folder
-            run("PostgreSQL", f"{base.POSTGRES}{separator}options=-csearch_path%3D{SCHEMA}",
-                args.requests, args.days, args.rounds)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
+    base.main(__doc__, SCHEMA, extend=add_history, timed=measure)
 
 
 if __name__ == "__main__":
