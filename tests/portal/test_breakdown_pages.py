@@ -136,3 +136,14 @@ def test_an_owner_records_a_public_action_employees_then_see(client, auth, sessi
     assert "Added a loaner pool" in public.text
     assert "Internal rota change" not in public.text
     assert "Too few to tell" in public.text
+    assert public.text.count('class="chart-mark"') == 1  # the date marked on the chart
+    offering_page = client.get("/departments/it/new-laptop")
+    assert 'class="chart-mark"' in offering_page.text
+    assert "Added a loaner pool" in offering_page.text
+
+
+def test_the_breakdown_page_speaks_german(client, auth, owned, owner):
+    auth.login(owner)
+    page = client.get("/manage/it/breakdowns", headers={"accept-language": "de-DE,de;q=0.9"})
+    assert "Wo der Service hakt" in page.text
+    assert "Maßnahme erfassen" in page.text
