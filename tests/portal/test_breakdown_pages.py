@@ -147,3 +147,19 @@ def test_the_breakdown_page_speaks_german(client, auth, owned, owner):
     page = client.get("/manage/it/breakdowns", headers={"accept-language": "de-DE,de;q=0.9"})
     assert "Wo der Service hakt" in page.text
     assert "Maßnahme erfassen" in page.text
+
+
+def test_the_pages_run_no_query_while_rendering(app, engine, client, auth, session, owned,
+                                                it_dept, owner, employee, agent, make_user):
+    from tests.portal.test_render_queries import statements_while_rendering
+
+    grow(session, it_dept, owned, employee, agent, 60)
+    session.add(ServiceAction(department_id=it_dept.id, offering_id=owned[0].id,
+                              text="Loaner pool", moment="resolution", public=True,
+                              taken_on=utcnow().date() - timedelta(days=5)))
+    session.commit()
+    auth.login(make_user(email="admin@example.com", is_admin=True))
+    for url in (*PAGES, "/departments/it", "/departments/it/new-laptop"):
+        with statements_while_rendering(app, engine) as found:
+            response = client.get(url)
+        assert response.status_code == 200 and found == [], url
