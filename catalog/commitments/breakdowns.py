@@ -201,17 +201,18 @@ def _wait_histograms(session: Session, ids: list[int] | None, since: datetime,
     change of a request created in the window, each from the previous change (or creation)."""
     entered = func.coalesce(func.lag(E.created_at).over(
         partition_by=E.request_id, order_by=(E.created_at, E.id)), R.created_at)
+    # The minutes are computed once, beside the window function (SQLite does not flatten a
+    # subquery with one, so the outer expressions reuse the column).
     stays = _scope(select(R.offering_id.label("offering_id"), E.old_status.label("status"),
-                          entered.label("entered_at"), E.created_at.label("left_at"))
+                          _minutes_between(session, entered, E.created_at).label("minutes"))
                    .join(E, E.request_id == R.id).where(E.kind == "status"),
                    ids, since, now).subquery()
-    minutes = _minutes_between(session, stays.c.entered_at, stays.c.left_at)
-    whole = _whole(session, minutes + 0.5)  # to the nearest minute
+    whole = _whole(session, stays.c.minutes + 0.5)  # to the nearest minute
     # Buckets: whole minutes up to 2 hours, quarter hours up to 2 days, then whole hours
     # (integer division on both databases).
     bucket = case((whole < 120, whole), (whole < 2880, whole / 15 * 15), else_=whole / 60 * 60)
     return session.execute(select(stays.c.offering_id, stays.c.status, bucket, func.count(),
-                                  func.sum(minutes))
+                                  func.sum(stays.c.minutes))
                            .where(stays.c.status.in_(WAITED_STATUSES))
                            .group_by(stays.c.offering_id, stays.c.status, bucket)).all()
 
