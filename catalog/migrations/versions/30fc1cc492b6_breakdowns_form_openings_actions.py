@@ -5,11 +5,10 @@ Revises: b7e3c1d5a902
 Create Date: 2026-11-28 15:30:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import catalog.models.base
-
 
 # revision identifiers, used by Alembic.
 revision = '30fc1cc492b6'
@@ -23,7 +22,9 @@ def upgrade():
     sa.Column('offering_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('opened', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['offering_id'], ['offering.id'], name=op.f('fk_form_opening_offering_id_offering'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['offering_id'], ['offering.id'],
+                            name=op.f('fk_form_opening_offering_id_offering'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('offering_id', 'day', name=op.f('pk_form_opening'))
     )
     op.create_table('service_action',
@@ -36,14 +37,22 @@ def upgrade():
     sa.Column('public', sa.Boolean(), nullable=False),
     sa.Column('created_at', catalog.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_service_action_created_by_id_user_account'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_service_action_department_id_department'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['offering_id'], ['offering.id'], name=op.f('fk_service_action_offering_id_offering'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
+                            name=op.f('fk_service_action_created_by_id_user_account'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'],
+                            name=op.f('fk_service_action_department_id_department'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['offering_id'], ['offering.id'],
+                            name=op.f('fk_service_action_offering_id_offering'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_action'))
     )
     with op.batch_alter_table('service_action', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_service_action_department_id'), ['department_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_service_action_offering_id'), ['offering_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_service_action_department_id'), ['department_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_service_action_offering_id'), ['offering_id'],
+                              unique=False)
 
 
 def downgrade():
