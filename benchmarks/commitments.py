@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -152,15 +153,21 @@ def measure(app: Any, rounds: int) -> dict[str, tuple[float, float, int]]:
     return results
 
 
-def run(label: str, url: str, total: int, days: int, rounds: int) -> None:
+def run(label: str, url: str, total: int, days: int, rounds: int,
+        extend: Callable[[Any, int], None] | None = None,
+        timed: Callable[[Any, int], dict[str, tuple[float, float, int]]] | None = None) -> None:
+    """Build the data (and `extend` it: other benchmarks add to it), then print the timings of
+    `timed` (default: this benchmark's)."""
     from portal import create_app
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "TESTING": True})
     print(f"\n{label}:")
     start = time.perf_counter()
     build(app, total, days)
+    if extend is not None:
+        extend(app, days)
     print(f"  {total:,} requests over {days} days built in {time.perf_counter() - start:.1f} s")
-    for name, (median, best, queries) in measure(app, rounds).items():
+    for name, (median, best, queries) in (timed or measure)(app, rounds).items():
         print(f"  {name:40s} median {median * 1000:8.1f} ms   best {best * 1000:8.1f} ms"
               f"   {queries} SQL statements")
     with app.app_context():
@@ -168,8 +175,9 @@ def run(label: str, url: str, total: int, days: int, rounds: int) -> None:
         db.engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(description: str = __doc__, schema: str = SCHEMA, **options: Any) -> None:
+    """Run on SQLite, then on PostgreSQL in a throwaway `schema`; `options` go to `run`."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
@@ -177,14 +185,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["PORTAL_INSTANCE_PATH"] = folder
-        run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.requests, args.days, args.rounds)
+        run("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.requests, args.days, args.rounds,
+            **options)
     if args.no_postgres:
         return
     admin = create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
     except Exception as error:  # noqa: BLE001  (no server: report and skip)
         print(f"\nPostgreSQL at {POSTGRES} not reachable, skipped: {error}")
         return
@@ -192,11 +201,11 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             os.environ["PORTAL_INSTANCE_PATH"] = folder
-            run("PostgreSQL", f"{POSTGRES}{separator}options=-csearch_path%3D{SCHEMA}",
-                args.requests, args.days, args.rounds)
+            run("PostgreSQL", f"{POSTGRES}{separator}options=-csearch_path%3D{schema}",
+                args.requests, args.days, args.rounds, **options)
     finally:
         with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         admin.dispose()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import CatalogState, Feedback, FollowUp, RequestEvent, Thanks
+from .models import CatalogState, Feedback, FollowUp, RequestEvent, ServiceAction, Thanks
 
 # The mark's parts, as columns another statement can select too (a signed-in page view reads
 # them with the session's viewer, see catalog.people.sessions.viewer_for_session).
@@ -26,6 +26,7 @@ MARK_COLUMNS = (
     select(func.max(Thanks.id)).scalar_subquery(),
     select(func.max(FollowUp.id)).scalar_subquery(),
     select(func.max(FollowUp.answered_at)).scalar_subquery(),
+    select(func.max(ServiceAction.id)).scalar_subquery(),  # actions shown on department pages
 )
 # Built once: this runs on every cached page view, and building it costs more than running it.
 _MARK = select(*MARK_COLUMNS)

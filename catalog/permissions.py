@@ -16,6 +16,7 @@ DEPARTMENT_ROLES_FOR = {
     "work_queue": {"owner", "agent"},
     "view_ratings": {"owner", "agent"},
     "manage_webhooks": {"owner"},  # hooks of the department; hooks of all: admins only
+    "act_on_breakdowns": {"owner"},  # see the breakdown points, record actions; all: admins
 }
 
 
@@ -97,7 +98,7 @@ def approves(user: User | None, step: RequestApproval) -> bool:
 # Only admins: create departments, rename them, name their owners and agents, read the audit log,
 # register webhooks told about all departments, edit the shared synonym list of search.
 ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log",
-                      "manage_all_webhooks", "edit_synonyms")
+                      "manage_all_webhooks", "edit_synonyms", "view_all_breakdowns")
 
 
 def managed_departments(session: Session, user: User | None) -> list[Department]:

@@ -10,8 +10,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import adherence, feedback, recognition
+from .commitments import actions as service_actions
 from .commitments import comparison
 from .models import Department, Offering, utcnow
+
+PUBLIC_ACTIONS = 10  # the newest public actions a department or offering page shows
 
 
 @dataclass
@@ -23,6 +26,9 @@ class DepartmentRecord:
     thanks: list[recognition.PublicThanks] = field(default_factory=list)
     # Published offerings with commitments of their own (for all or some priorities).
     own_commitments: list[Offering] = field(default_factory=list)
+    # Actions the department chose to show employees, with their measured effect.
+    actions: list[service_actions.Effect] = field(default_factory=list)
+    marks: list[tuple[float, object]] = field(default_factory=list)
 
 
 def commitments_overview(session: Session, now: datetime | None = None) -> list[DepartmentRecord]:
@@ -66,14 +72,20 @@ def department_record(session: Session, department: Department,
                       now: datetime | None = None) -> DepartmentRecord:
     """One department's record with its recent thanks, for its own page."""
     ids = [department.id]
+    now = now or utcnow()
+    record = adherence.records(session, "department", ids, now)[department.id]
+    shown = service_actions.department_actions(session, department, public_only=True,
+                                               limit=PUBLIC_ACTIONS)
+    effects = service_actions.effects(session, shown, now)
     return DepartmentRecord(
-        department,
-        adherence.records(session, "department", ids, now)[department.id],
+        department, record,
         feedback.rating_summaries(session, "department", ids).get(
             department.id, feedback.RatingSummary()),
         feedback.follow_up_summaries(session, ids).get(department.id,
                                                        feedback.FollowUpSummary()),
         recognition.recent_thanks(session, department),
+        actions=[effects[action.id] for action in shown],
+        marks=service_actions.week_marks(record.weeks, shown),  # type: ignore[arg-type]
     )
 
 
@@ -82,12 +94,17 @@ class OfferingRecord:
     offering: Offering
     record: adherence.Record
     ratings: feedback.RatingSummary
+    marks: list[tuple[float, object]] = field(default_factory=list)
 
 
 def offering_record(session: Session, offering: Offering,
                     now: datetime | None = None) -> OfferingRecord:
     ids = [offering.id]
+    record = adherence.records(session, "offering", ids, now)[offering.id]
+    shown = service_actions.department_actions(session, offering.department, public_only=True,
+                                               offering_id=offering.id, limit=PUBLIC_ACTIONS)
     return OfferingRecord(
-        offering, adherence.records(session, "offering", ids, now)[offering.id],
+        offering, record,
         feedback.rating_summaries(session, "offering", ids).get(offering.id,
-                                                                 feedback.RatingSummary()))
+                                                                 feedback.RatingSummary()),
+        marks=service_actions.week_marks(record.weeks, shown))  # type: ignore[arg-type]

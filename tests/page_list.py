@@ -21,6 +21,8 @@ PAGES = (
     "/manage/departments/<dept>/people", "/manage/departments/<dept>/webhooks",
     "/manage/new-department", "/manage/audit", "/manage/webhooks",
     "/manage/webhooks/<int:hook_id>", "/manage/<dept>/searches", "/manage/synonyms",
+    "/manage/webhooks/<int:hook_id>",
+    "/manage/<dept>/breakdowns", "/manage/<dept>/breakdowns/requests", "/manage/breakdowns",
 )
 
 # GET routes that are not pages, and why.

@@ -5,6 +5,7 @@ from .approvals import APPROVAL_KINDS, APPROVAL_STATES, RequestApproval
 from .attachments import Attachment
 from .audit import AuditEntry
 from .base import Base, utcnow
+from .breakdowns import FormOpening, ServiceAction
 from .departments import PRIORITIES, ROLES, Commitment, Department, DepartmentAlias, DepartmentRole
 from .feedback import Feedback, FollowUp, Thanks
 from .history import REVISION_ACTIONS, DepartmentRevision, OfferingRevision
@@ -53,4 +54,5 @@ __all__ = [
     "WebhookDelivery",
     "ALERT_KINDS", "SentAlert", "SentDigest",
     "SEARCH_SOURCES", "SearchLogEntry", "SynonymList",
+    "FormOpening", "ServiceAction",
 ]

@@ -37,6 +37,7 @@ bp.add_app_template_filter(format_date, "format_date")
 from . import (  # noqa: E402,F401
     admin_views,
     audit_views,
+    breakdown_views,
     department_views,
     history_views,
     offering_views,

@@ -215,3 +215,24 @@ class VersionForm(FlaskForm):
 
 class SettingsRestoreForm(FlaskForm):
     loaded = HiddenField()
+
+
+# The breakdown moments (catalog.commitments.breakdowns.MOMENTS) as people read them.
+MOMENT_NAMES = {
+    "first_response": _l("First response missed"), "resolution": _l("Resolution missed"),
+    "poor_rating": _l("Poor ratings"), "back_and_forth": _l("Reopened or sent back"),
+    "cancelled": _l("Cancelled by the requester"), "abandoned": _l("Forms given up"),
+    "wait_new": _l("Waiting to be picked up"), "wait_in_progress": _l("Long in progress"),
+}
+
+
+class ActionForm(FlaskForm):
+    """An action on a breakdown point; catalog.commitments.actions checks the values."""
+
+    text = TextAreaField(_l("What was done"))
+    taken_on = StringField(_l("From when (date)"), render_kw={"type": "date"})
+    offering_id = SelectField(_l("Offering"), choices=[], validate_choice=False)
+    moment = SelectField(_l("Breakdown point"), choices=[
+        SelectChoice(value, label) for value, label in (("", _l("Any")), *MOMENT_NAMES.items())],
+        validate_choice=False)
+    public = BooleanField(_l("Visible to employees on the department page"))

@@ -13,11 +13,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from catalog import directory, queue, submission, workflow
 from catalog.catalog_file.validate import SLUG
+from catalog.commitments.form_openings import count_form_opening
 from catalog.errors import CatalogError, ValidationError
 from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
@@ -106,6 +108,16 @@ def render_not_allowed(offering: Offering, reason: str, colleague: str = "",
                            colleague_error=colleague_error), status
 
 
+def count_opening(item: Offering) -> None:
+    """One more opening of the form, counted without the person (breakdowns: forms given up).
+    A failure to count never keeps anyone from the form."""
+    try:
+        with saving():
+            count_form_opening(db.session, item.id)
+    except SQLAlchemyError:
+        current_app.logger.exception("Counting a form opening failed")
+
+
 @bp.route("/departments/<dept>/<offering>/request", methods=["GET", "POST"])
 @login_required
 @submit
@@ -131,6 +143,8 @@ def new_request(dept: str, offering: str) -> str | Response | tuple[str, int]:
         return render_not_allowed(item, translate(refusal), colleague,
                                   reason_of(colleague_error) if colleague_error else "",
                                   422 if colleague_error else 403)
+    if request.method == "GET":
+        count_opening(item)
     form = build_form(item, **({} if request.method == "POST" else {
         "data": {"on_behalf_of": colleague}}))
     if not form.validate_on_submit():

@@ -87,6 +87,10 @@ def paths(page: Any, base: str, values: dict[str, str]) -> list[str]:
             if link.count():
                 found.append(link.get_attribute("href"))
             continue
+        if rule.endswith("/breakdowns/requests"):  # the requests behind one point
+            found.append(example(rule, values) + f"?offering={values['offering']}"
+                         "&moment=first_response")
+            continue
         found.append(example(rule, values))
     return found
 

@@ -1,0 +1,311 @@
+"""Breakdown points: the offerings and moments where a department's service fails most.
+
+A point is an offering and a moment of its requests' lives (a missed first response, a poor
+rating, a form given up, ...). Its score is its count times the moment's weight (see
+docs/breakdowns.md, which states the formula; WEIGHTS and PRIORITY_WEIGHTS below are it).
+Everything counts the requests created in the window (the last `days` days up to `now`), and
+the form openings of the window's days. Every figure comes from aggregate SQL: seven
+statements per page however many requests there are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    OPEN_STATUSES,
+    Department,
+    Feedback,
+    FormOpening,
+    Offering,
+    RequestEvent,
+    ServiceRequest,
+    utcnow,
+)
+from .columns import count_of
+from .full_scan import outcomes
+
+R, E = ServiceRequest, RequestEvent
+
+DEFAULT_DAYS = 90
+WINDOW_CHOICES = (30, 90, 180, 365)
+MOMENTS = ("first_response", "resolution", "poor_rating", "back_and_forth", "cancelled",
+           "abandoned", "wait_new", "wait_in_progress")
+# Points per request (per form given up; per day spent waiting at the status).
+WEIGHTS = {"first_response": 2.0, "resolution": 3.0, "poor_rating": 3.0, "back_and_forth": 2.0,
+           "cancelled": 1.0, "abandoned": 0.5, "wait_new": 0.5, "wait_in_progress": 0.5}
+# A missed commitment counts this many times, by the request's priority.
+PRIORITY_WEIGHTS = {"low": 1, "normal": 1, "high": 2, "critical": 3}
+POOR_RATING = 2  # ratings of 1 or 2 (of 5) are poor
+WAITED_STATUSES = ("awaiting_approval", "new", "in_progress", "waiting")
+COMMENTS_SHOWN = 3  # poor ratings' comments shown per offering
+MINUTES_PER_DAY = 1440
+
+
+@dataclass
+class Point:
+    """One offering at one moment: how often it broke down there, and its score."""
+
+    offering: Offering
+    moment: str
+    count: float  # requests (forms given up; days waited for the wait moments)
+    score: float
+    by_priority: dict[str, int] = field(default_factory=dict)
+    comments: list[tuple[int, str]] = field(default_factory=list)  # (rating, comment)
+
+
+@dataclass
+class Wait:
+    """The time requests of an offering spent at one status (stays that ended in the window)."""
+
+    stays: int
+    total_minutes: float
+    median_minutes: float
+
+
+@dataclass
+class Breakdowns:
+    days: int
+    since: datetime
+    now: datetime
+    points: list[Point]
+    # offering id -> status -> Wait
+    waits: dict[int, dict[str, Wait]]
+    offerings: dict[int, Offering]
+
+    @property
+    def total(self) -> float:
+        return round(sum(point.score for point in self.points), 2)
+
+
+@dataclass
+class DepartmentSummary:
+    department: Department
+    total: float
+    points: int
+    top: Point | None
+
+
+def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    now = now or utcnow()
+    return now - timedelta(days=days), now
+
+
+def department_breakdowns(session: Session, department: Department, days: int = DEFAULT_DAYS,
+                          now: datetime | None = None) -> Breakdowns:
+    """The department's breakdown points, highest score first (seven statements)."""
+    since, now = window(days, now)
+    found = _collect(session, [department.id], since, now)
+    offerings = {o.id: o for o in session.scalars(
+        select(Offering).where(Offering.department_id == department.id))}
+    return _assemble(found, offerings, days, since, now)
+
+
+def summary(session: Session, days: int = DEFAULT_DAYS,
+            now: datetime | None = None) -> list[DepartmentSummary]:
+    """Every department's total score and its worst point, worst first (for admins)."""
+    since, now = window(days, now)
+    found = _collect(session, None, since, now)
+    offerings = {o.id: o for o in session.scalars(select(Offering))}
+    result = _assemble(found, offerings, days, since, now)
+    per: dict[int, list[Point]] = defaultdict(list)
+    for point in result.points:
+        per[point.offering.department_id].append(point)
+    departments = session.scalars(select(Department).order_by(Department.name))
+    rows = [DepartmentSummary(d, round(sum(p.score for p in per[d.id]), 2), len(per[d.id]),
+                              per[d.id][0] if per[d.id] else None) for d in departments]
+    return sorted(rows, key=lambda row: -row.total)
+
+
+def missed(now: datetime) -> dict[str, ColumnElement[int]]:
+    """1 where the request's first response / resolution commitment is known missed."""
+    outcome = outcomes(now)
+    return {name: case((outcome[f"{short}_kept"], 0), (outcome[f"{short}_known"], 1), else_=0)
+            for name, short in (("first_response", "fr"), ("resolution", "res"))}
+
+
+def _scope(statement: Any, ids: list[int] | None, since: datetime, now: datetime) -> Any:
+    statement = statement.where(R.created_at >= since, R.created_at <= now)
+    return statement if ids is None else statement.where(R.department_id.in_(ids))
+
+
+def _per_request_events(ids: list[int] | None, since: datetime, now: datetime) -> Any:
+    """Per request: times sent back to the requester, reopenings, cancelled by the requester."""
+    status = E.kind == "status"
+    return _scope(select(
+        R.offering_id.label("offering_id"), R.id.label("request_id"),
+        count_of(and_(status, E.new_status == "waiting")).label("waits"),
+        count_of(and_(status, E.old_status.in_(("resolved", "closed")),
+                      E.new_status.in_(OPEN_STATUSES))).label("reopens"),
+        count_of(and_(status, E.new_status == "cancelled", or_(
+            E.actor_id == R.requester_id, E.actor_id == R.submitted_by_id))).label("cancels"),
+    ).join(E, E.request_id == R.id), ids, since, now).group_by(R.offering_id, R.id).subquery()
+
+
+def back_and_forth(events: Any) -> ColumnElement[bool]:
+    """Reopened at least once, or sent back to the requester ("waiting on you") twice or more."""
+    return or_(events.c.reopens >= 1, events.c.waits >= 2)
+
+
+def _collect(session: Session, ids: list[int] | None, since: datetime,
+             now: datetime) -> dict[str, Any]:
+    gone = missed(now)
+    requests = session.execute(_scope(select(
+        R.offering_id, R.priority, func.count(), func.sum(gone["first_response"]),
+        func.sum(gone["resolution"])), ids, since, now).group_by(R.offering_id, R.priority)).all()
+    events = _per_request_events(ids, since, now)
+    returns = session.execute(select(
+        events.c.offering_id, count_of(back_and_forth(events)),
+        count_of(events.c.cancels >= 1)).group_by(events.c.offering_id)).all()
+    rated = _scope(select(Feedback.offering_id, count_of(Feedback.rating <= POOR_RATING))
+                   .join(R, R.id == Feedback.request_id), ids, since, now)
+    ratings = session.execute(rated.group_by(Feedback.offering_id)).all()
+    comments = session.execute(_scope(
+        select(Feedback.offering_id, Feedback.rating, Feedback.comment)
+        .join(R, R.id == Feedback.request_id)
+        .where(Feedback.rating <= POOR_RATING, Feedback.comment != ""), ids, since, now)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(200)).all()
+    opened = select(FormOpening.offering_id, func.sum(FormOpening.opened)).where(
+        FormOpening.day >= since.date(), FormOpening.day <= now.date())
+    if ids is not None:
+        opened = opened.join(Offering, Offering.id == FormOpening.offering_id).where(
+            Offering.department_id.in_(ids))
+    openings = session.execute(opened.group_by(FormOpening.offering_id)).all()
+    return {"requests": requests, "returns": returns, "ratings": ratings,
+            "comments": comments, "openings": openings,
+            "waits": _wait_histograms(session, ids, since, now)}
+
+
+def _minutes_between(session: Session, start: Any, end: Any) -> Any:
+    if session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * MINUTES_PER_DAY
+    return func.extract("epoch", end - start) / 60
+
+
+def _whole(session: Session, value: Any) -> Any:
+    """The (non-negative) value rounded down to an integer, in the database's dialect."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(value, Integer)  # SQLite truncates; PostgreSQL would round
+    return cast(func.floor(value), Integer)
+
+
+def _wait_histograms(session: Session, ids: list[int] | None, since: datetime,
+                     now: datetime) -> list[Any]:
+    """(offering, status, bucket minutes, stays, total minutes): stays that ended by a status
+    change of a request created in the window, each from the previous change (or creation)."""
+    entered = func.coalesce(func.lag(E.created_at).over(
+        partition_by=E.request_id, order_by=(E.created_at, E.id)), R.created_at)
+    # The minutes are computed once, beside the window function (SQLite does not flatten a
+    # subquery with one, so the outer expressions reuse the column).
+    stays = _scope(select(R.offering_id.label("offering_id"), E.old_status.label("status"),
+                          _minutes_between(session, entered, E.created_at).label("minutes"))
+                   .join(E, E.request_id == R.id).where(E.kind == "status"),
+                   ids, since, now).subquery()
+    whole = _whole(session, stays.c.minutes + 0.5)  # to the nearest minute
+    # Buckets: whole minutes up to 2 hours, quarter hours up to 2 days, then whole hours
+    # (integer division on both databases).
+    bucket = case((whole < 120, whole), (whole < 2880, whole / 15 * 15), else_=whole / 60 * 60)
+    return session.execute(select(stays.c.offering_id, stays.c.status, bucket, func.count(),
+                                  func.sum(stays.c.minutes))
+                           .where(stays.c.status.in_(WAITED_STATUSES))
+                           .group_by(stays.c.offering_id, stays.c.status, bucket)).all()
+
+
+def _median(histogram: list[tuple[float, int]]) -> float:
+    """The lower median of bucketed values (bucket start, count)."""
+    histogram.sort()
+    total = sum(n for _value, n in histogram)
+    seen = 0
+    for value, n in histogram:
+        seen += n
+        if 2 * seen >= total:
+            return value
+    return 0.0
+
+
+def _assemble(found: dict[str, Any], offerings: dict[int, Offering], days: int,
+              since: datetime, now: datetime) -> Breakdowns:
+    counts: dict[tuple[int, str], float] = defaultdict(float)
+    weighted: dict[tuple[int, str], float] = defaultdict(float)
+    by_priority: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    sent: dict[int, int] = defaultdict(int)
+    for offering_id, priority, total, first, resolution in found["requests"]:
+        sent[offering_id] += int(total)
+        for moment, value in (("first_response", int(first or 0)),
+                              ("resolution", int(resolution or 0))):
+            if value:
+                counts[(offering_id, moment)] += value
+                weighted[(offering_id, moment)] += value * PRIORITY_WEIGHTS.get(priority, 1)
+                by_priority[(offering_id, moment)][priority] = value
+    for offering_id, returned, cancelled in found["returns"]:
+        for moment, value in (("back_and_forth", returned), ("cancelled", cancelled)):
+            counts[(offering_id, moment)] += int(value or 0)
+            weighted[(offering_id, moment)] += int(value or 0)
+    for offering_id, poor in found["ratings"]:
+        counts[(offering_id, "poor_rating")] += int(poor or 0)
+        weighted[(offering_id, "poor_rating")] += int(poor or 0)
+    for offering_id, opened in found["openings"]:
+        abandoned = max(0, int(opened or 0) - sent[offering_id])
+        counts[(offering_id, "abandoned")] += abandoned
+        weighted[(offering_id, "abandoned")] += abandoned
+    waits = _waits(found["waits"])
+    for offering_id, statuses in waits.items():
+        for status in ("new", "in_progress"):
+            if status in statuses:
+                waited_days = statuses[status].total_minutes / MINUTES_PER_DAY
+                counts[(offering_id, f"wait_{status}")] = round(waited_days, 2)
+                weighted[(offering_id, f"wait_{status}")] = waited_days
+    comments: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for offering_id, rating, comment in found["comments"]:
+        if len(comments[offering_id]) < COMMENTS_SHOWN:
+            comments[offering_id].append((rating, comment))
+    points = [Point(offerings[offering_id], moment, counts[(offering_id, moment)],
+                    round(value * WEIGHTS[moment], 2), by_priority.get((offering_id, moment), {}),
+                    comments[offering_id] if moment == "poor_rating" else [])
+              for (offering_id, moment), value in weighted.items()
+              if value > 0 and offering_id in offerings]
+    points.sort(key=lambda p: (-p.score, p.offering.title.lower(), MOMENTS.index(p.moment)))
+    return Breakdowns(days, since, now, points, waits, offerings)
+
+
+def _waits(rows: list[Any]) -> dict[int, dict[str, Wait]]:
+    histograms: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
+    totals: dict[tuple[int, str], float] = defaultdict(float)
+    for offering_id, status, bucket, stays, minutes in rows:
+        histograms[(offering_id, status)].append((float(bucket or 0), int(stays)))
+        totals[(offering_id, status)] += float(minutes or 0)
+    waits: dict[int, dict[str, Wait]] = defaultdict(dict)
+    for (offering_id, status), histogram in histograms.items():
+        waits[offering_id][status] = Wait(sum(n for _v, n in histogram),
+                                          round(totals[(offering_id, status)], 1),
+                                          _median(histogram))
+    return dict(waits)
+
+
+def requests_behind(department: Department, offering_id: int, moment: str, days: int,
+                    now: datetime | None = None) -> Select[Any]:
+    """The department's requests behind one point, newest first (a query to paginate)."""
+    since, now = window(days, now)
+    query = _scope(select(R).where(R.offering_id == offering_id), [department.id], since, now)
+    if moment in ("first_response", "resolution"):
+        query = query.where(missed(now)[moment] == 1)
+    elif moment == "poor_rating":
+        query = query.where(R.id.in_(select(Feedback.request_id).where(
+            Feedback.rating <= POOR_RATING)))
+    elif moment in ("back_and_forth", "cancelled"):
+        events = _per_request_events([department.id], since, now)
+        condition = back_and_forth(events) if moment == "back_and_forth" \
+            else events.c.cancels >= 1
+        query = query.where(R.id.in_(select(events.c.request_id).where(condition)))
+    elif moment in ("wait_new", "wait_in_progress"):
+        query = query.where(R.id.in_(select(E.request_id).where(
+            E.kind == "status", E.old_status == moment.removeprefix("wait_"))))
+    else:
+        query = query.where(False)  # abandoned forms have no request
+    return query.order_by(R.created_at.desc(), R.id.desc())
