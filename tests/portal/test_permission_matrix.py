@@ -133,6 +133,14 @@ MATRIX: dict[tuple[str, str], Case] = {
                                        form=lambda s, who: {"synonyms": f"VPN, tunnel {who}\n"}),
     ("PUT", "/api/v1/departments/<dept>/<offering>"): Case(
         "/api/v1/departments/it/vpn", OWNERS, 200, json=put_body),
+    ("GET", "/manage/<dept>/breakdowns"): Case("/manage/it/breakdowns", OWNERS),
+    ("GET", "/manage/<dept>/breakdowns/requests"): Case(
+        "/manage/it/breakdowns/requests?offering=vpn&moment=cancelled", OWNERS),
+    ("POST", "/manage/<dept>/breakdowns/actions"): Case(
+        "/manage/it/breakdowns/actions", OWNERS, 303,
+        form=lambda s, who: {"text": f"A second agent in the morning ({who})",
+                             "taken_on": "2026-11-02"}),
+    ("GET", "/manage/breakdowns"): Case("/manage/breakdowns", ADMINS),
 }
 
 # Routes of other features, checked by their own tests. Their engineers list each new route
