@@ -27,6 +27,8 @@ from .view import IndexView
 K1 = 1.2
 # Where a summed score reaches half its weight under the coverage count (see clauses()).
 SATURATION = 10.0
+# What a match of a question word ("wie", "how") adds, relative to a content word's.
+QUESTION_WEIGHT = 0.1
 
 Scores = dict[int, float]
 
@@ -45,15 +47,16 @@ class Evaluation:
         A document's score is the number of content clauses it matches plus its summed score
         squeezed below 1 (s / (s + SATURATION)): one that has every content word of the query,
         in whatever zone, ranks above one that has fewer; among equals the zones' weights
-        decide. Clauses of question words ("wie", "how") add to the score only."""
+        decide. Clauses of question words ("wie", "how") add a little to the score only."""
         if len(clauses) == 1:
             return self.clause(clauses[0])
         parts = [self.clause(clause) for clause in clauses]
         counted = content if content and any(content) else [True] * len(parts)
-        total: Scores = dict(parts[0])
-        for part in parts[1:]:
+        total: Scores = {}
+        for part, count in zip(parts, counted, strict=True):
+            factor = 1.0 if count else QUESTION_WEIGHT
             for doc, score in part.items():
-                total[doc] = total.get(doc, 0.0) + score
+                total[doc] = total.get(doc, 0.0) + score * factor
         matched: Counter[int] = Counter(chain.from_iterable(
             part for part, count in zip(parts, counted, strict=True) if count))
         return {doc: matched[doc] + score / (score + SATURATION)
