@@ -5,11 +5,12 @@ beyond (`edit_allowance`); two swapped letters are one edit (Damerau: "Gleitzeit
 is one edit from "gleitzeitkontoauszug"). Words of 3 letters or fewer are taken as typed.
 
 `nearby_terms` walks one field's word list of the index (sorted, as Whoosh's term index keeps
-it) the way a trie is searched with an edit-distance table: the table grows one row per letter
-of the shared beginning of consecutive words, and as soon as every cell of a row exceeds the
-allowance, all words beginning that way are skipped with one seek. So a look-up touches only
-the beginnings that can still lead to a close word, never all terms; it checks the search's
-deadline at every step and keeps at most `limit` words.
+it, read into memory once per index segment) the way a trie is searched with an edit-distance
+table: the table grows one row per letter of the shared beginning of consecutive words, and as
+soon as every cell of a row exceeds the allowance, all words beginning that way are skipped
+with one binary search. So a look-up touches only the beginnings that can still lead to a
+close word, never all terms; it checks the search's deadline at every step and keeps at most
+`limit` words.
 
 `correct_compound` corrects a German compound part by part: "Urlaubsantarg" splits into
 "urlaub" (known) and "antarg", which is corrected on its own to "antrag"; the parts are then
@@ -18,6 +19,9 @@ matched like the parts of any compound (see query.py).
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable
 
 from whoosh.reading import IndexReader
@@ -29,6 +33,10 @@ from .deadline import Deadline
 SCAN_LIMIT = 64
 # The first letter must match: typos rarely hit it, and it keeps the walk short.
 SAME_START = 1
+# Word lists of this many (segment, field) pairs are kept in memory.
+SEGMENTS_KEPT = 32
+_terms: OrderedDict[tuple[str, int, str], list[str]] = OrderedDict()
+_terms_lock = threading.Lock()
 
 
 def edit_allowance(length: int) -> int:
@@ -75,19 +83,20 @@ def nearby_terms(reader: IndexReader, fieldname: str, word: str, maxdist: int,
     head = word[:start]
     width = len(word) + 1
     for segment, _ in reader.leaf_readers():
-        cursor = segment.cursor(fieldname)
-        term = cursor.find(head)
+        terms = segment_terms(segment, fieldname)
+        at = bisect_left(terms, head)
         # rows[d]: the edit table's row after the term's first d letters.
-        rows: list[list[int]] = [list(range(width))]
+        rows: list[list[int]] = [[min(j, maxdist + 1) for j in range(width)]]
         previous = ""
-        while term is not None and term.startswith(head):
+        while at < len(terms) and terms[at].startswith(head):
             if deadline.check():
                 return found
+            term = terms[at]
             shared = _shared(previous, term, len(rows) - 1)
             del rows[shared + 1:]
             dead = 0
             for depth in range(shared, len(term)):
-                row = _next_row(rows, word, term, depth)
+                row = _next_row(rows, word, term, depth, maxdist)
                 rows.append(row)
                 if prefix and row[-1] <= maxdist:
                     break  # this beginning is close enough: the term qualifies
@@ -98,14 +107,32 @@ def nearby_terms(reader: IndexReader, fieldname: str, word: str, maxdist: int,
             if dead:
                 # No word that begins like term[:dead] can come close: skip them all.
                 stem = term[:dead]
-                term = cursor.find(stem[:-1] + chr(ord(stem[-1]) + 1))
+                at = bisect_left(terms, stem[:-1] + chr(ord(stem[-1]) + 1), at + 1)
                 continue
             distance = rows[-1][-1] if not prefix else min(r[-1] for r in rows[1:])
             if distance <= maxdist and term != word:
                 found[term] = distance
                 if len(found) >= limit:
                     return found
-            term = cursor.next()
+            at += 1
+    return found
+
+
+def segment_terms(segment: IndexReader, fieldname: str) -> list[str]:
+    """The sorted words of one field of one index segment, read once per process (segments
+    never change once written; a few dozen are kept)."""
+    key = (segment.segment().segment_id(), segment.doc_count_all(), fieldname)
+    with _terms_lock:
+        found = _terms.get(key)
+        if found is not None:
+            _terms.move_to_end(key)
+            return found
+    field = segment.schema[fieldname]
+    found = [field.from_bytes(t) for t in segment.lexicon(fieldname)]
+    with _terms_lock:
+        _terms[key] = found
+        while len(_terms) > SEGMENTS_KEPT:
+            _terms.popitem(last=False)
     return found
 
 
@@ -118,14 +145,23 @@ def _shared(a: str, b: str, most: int) -> int:
     return n
 
 
-def _next_row(rows: list[list[int]], word: str, term: str, depth: int) -> list[int]:
-    """The edit table's row after term[:depth + 1], from the rows before it."""
+def _next_row(rows: list[list[int]], word: str, term: str, depth: int,
+              maxdist: int) -> list[int]:
+    """The edit table's row after term[:depth + 1], from the rows before it; only the band
+    of cells within `maxdist` of the diagonal is computed (the rest cannot come close)."""
     letter = term[depth]
     previous = rows[depth]
     before = rows[depth - 1] if depth >= 1 else None
-    row = [depth + 1]
-    left = depth + 1
-    for j, y in enumerate(word, 1):
+    size = len(word) + 1
+    far = maxdist + 1
+    row = [far] * size
+    if depth + 1 <= maxdist:
+        row[0] = depth + 1
+    first = max(1, depth + 1 - maxdist)
+    last = min(size - 1, depth + 1 + maxdist)
+    left = row[first - 1]
+    for j in range(first, last + 1):
+        y = word[j - 1]
         best = previous[j] + 1
         if left + 1 < best:
             best = left + 1
@@ -136,7 +172,9 @@ def _next_row(rows: list[list[int]], word: str, term: str, depth: int) -> list[i
             swapped = before[j - 2] + 1
             if swapped < best:
                 best = swapped
-        row.append(best)
+        if best > far:
+            best = far
+        row[j] = best
         left = best
     return row
 

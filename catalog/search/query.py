@@ -42,6 +42,10 @@ FUZZY_SCAN = 64
 FUZZY_PREFIX_FROM = 4
 PREFIX_EDITS = 2
 COMPOUND_BOOST = 0.8
+# German endings the stemmer may leave on a word (dative plural "-n", "-en"), and how
+# much the catalog's word without them counts.
+INFLECTIONS = ("en", "n")
+INFLECTION_BOOST = 0.8
 BORROWED_BOOST = 0.5
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _ANALYZERS = {language: language_analyzer(language) for language in LANGUAGES}
@@ -204,6 +208,9 @@ class QueryBuilder:
 
     def word_clause(self, word: str, built: BuiltQuery, fuzzy: bool = True) -> Query | None:
         terms = self._terms(word, built)
+        base = self._inflection_base(word)
+        if base:
+            terms += self._terms(base, built, boost=INFLECTION_BOOST)
         parts = self.vocabulary.split(fold(word)) if len(word) >= 8 else ()
         if parts:
             subclauses = [self.word_clause(part, built, fuzzy=False) for part in parts]
@@ -215,6 +222,20 @@ class QueryBuilder:
         if not terms:
             return None
         return terms[0] if len(terms) == 1 else Or(terms)
+
+    def _inflection_base(self, word: str) -> str | None:
+        """The catalog's word that a German inflected form ends on, when the stemmer leaves
+        the ending ("Schlüsseln" -> "schlussel"): None if there is none or it stems alike."""
+        exact = exact_form(word)
+        if len(exact) < MIN_PART + 2 or not exact.isalpha() or ("exact", exact) in self.reader:
+            return None
+        stems = set(analyze(word, "de"))
+        for ending in INFLECTIONS:
+            base = exact[:-len(ending)]
+            if exact.endswith(ending) and len(base) >= MIN_PART \
+                    and ("exact", base) in self.reader and not stems & set(analyze(base, "de")):
+                return base
+        return None
 
     def corrections(self, word: str, fieldname: str = "exact",
                     most: int | None = None) -> list[str]:
@@ -237,15 +258,15 @@ class QueryBuilder:
         return [w for w, _ in ranked]
 
     def _fuzzy(self, word: str, built: BuiltQuery) -> list[Query]:
-        """Words of the index a few edits away (more for longer words, see fuzzy.py), and a
-        compound with a typo in one part corrected part by part."""
+        """Words of the index a few edits away (more for longer words, see fuzzy.py); if there
+        are none, a compound with a typo in one part corrected part by part."""
         exact = exact_form(word)
         terms: list[Query] = []
         for candidate in self.corrections(exact):
             found = self._terms(candidate, built, boost=FUZZY_BOOST)
             if found:
                 terms.append(Or(found) if len(found) > 1 else found[0])
-        if len(exact) >= 2 * MIN_PART and not self.deadline.check():
+        if not terms and len(exact) >= 2 * MIN_PART and not self.deadline.check():
             parts = correct_compound(exact, self.vocabulary.known, self.corrections)
             subclauses = [self.word_clause(part, built, fuzzy=False) for part in parts]
             if parts and all(subclauses):
