@@ -2,14 +2,17 @@
 
 Any text is a valid query: control characters are dropped, length and number of terms are
 capped, quotes make phrases and everything else is a plain word. Each word becomes a clause
-(its terms in every zone and language), and the clauses are OR-ed with a bonus for matching
-more of them (see scoring.py); a word that matches nothing is looked up with fuzzy terms;
-the last word also matches as a prefix while someone is still typing it.
+(its terms in every zone and language), and offerings are ranked by how many of the content
+clauses they match (see scoring.py; question words like "wie" or "how" are no content); a
+word that matches nothing is looked up as a typo of the index's words (more edits for longer
+words, swapped letters as one edit, see fuzzy.py), and a compound with a typo in one part is
+corrected part by part; the last word also matches as a prefix while someone is still typing
+it, from its fourth letter on also with a typo.
 
-Fuzzy look-ups are the costly part (a walk through the index's words, up to a second each in
-a large catalog): only the first FUZZY_WORDS unknown words of a query get them, each keeps at
-most FUZZY_CANDIDATES of FUZZY_SCAN similar words, and they stop when the search's deadline
-passes (the answer then says it is partial).
+Fuzzy look-ups are the costly part (a walk through the index's words): only the first
+FUZZY_WORDS unknown words of a query get them, each keeps at most FUZZY_CANDIDATES of
+FUZZY_SCAN similar words, and they stop when the search's deadline passes (the answer then
+says it is partial).
 """
 
 from __future__ import annotations
