@@ -51,7 +51,10 @@ class Evaluation:
         if len(clauses) == 1:
             return self.clause(clauses[0])
         parts = [self.clause(clause) for clause in clauses]
-        counted = content if content and any(content) else [True] * len(parts)
+        # Clauses added after the builder's (synonyms) count as content.
+        counted = [*(content or [])[:len(parts)], *[True] * len(parts)][:len(parts)]
+        if not any(counted):
+            counted = [True] * len(parts)
         total: Scores = {}
         for part, count in zip(parts, counted, strict=True):
             factor = 1.0 if count else QUESTION_WEIGHT
