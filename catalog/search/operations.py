@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
-from ..models import Department, Offering
+from ..models import Department, Offering, ServiceRequest, utcnow
 from . import searching
 from .cache import CachedAnswer, CachedHit, answer_key
 from .deadline import Deadline
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 # Fewer results than this and a spelling suggestion is worth computing.
 FEW_RESULTS = 3
 SUGGEST_ZONES = {"title": ZONES["title"], "keywords": ZONES["keywords"]}
+# Offerings considered for search as you type (the best scored), ordered by tier and requests.
+SUGGEST_POOL = 40
+# Requests of this many days make an offering "most requested" (as on the home page).
+POPULAR_DAYS = 90
 _spelling = SuggestionCache()
 
 
@@ -200,8 +205,10 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
 
 def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,
             language: str | None = None) -> list[Suggestion]:
-    """Titles for search as you type: title and keyword matches, the last word as a prefix;
-    titles in `language` where the offering has one."""
+    """Titles for search as you type, ranked like search: offerings with a title or keyword
+    word that begins with the last word typed (with a typo from its fourth letter on) first,
+    then those matching more of the other words; among equals the most requested lately
+    first, then the best scored. Titles in `language` where the offering has one."""
     parsed: ParsedQuery = parse_query(text)
     if parsed.empty:
         return []
@@ -210,11 +217,29 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,
             deadline = Deadline(index.time_limit)
             built = QueryBuilder(view.reader, view.vocabulary, zones=SUGGEST_ZONES,
                                  memo=view.memo.words, deadline=deadline).build(parsed)
-            raw = searching.run(view, built, Criteria(), 0, limit, deadline, facets=False)
-            stored = [view.searcher.stored_fields(hit.docnum) for hit in raw.hits]
+            found = searching.suggestion_candidates(view, built, SUGGEST_POOL, deadline)
+            stored = {hit.docnum: view.searcher.stored_fields(hit.docnum) for hit, _ in found}
+        requested = request_counts(session, [hit.offering_id for hit, _ in found])
     except Exception:  # typing ahead is a nicety: never an error
         log.info("suggestions for %r unavailable", parsed.text, exc_info=True)
         return []
-    return [Suggestion(hit.offering_id, (fields.get("titles") or {}).get(language)
-                       or fields["title"], fields["department"], fields["slug"])
-            for hit, fields in zip(raw.hits, stored, strict=True)]
+    found.sort(key=lambda item: (item[1], requested.get(item[0].offering_id, 0),
+                                 item[0].score), reverse=True)
+    return [Suggestion(hit.offering_id,
+                       (stored[hit.docnum].get("titles") or {}).get(language)
+                       or stored[hit.docnum]["title"],
+                       stored[hit.docnum]["department"], stored[hit.docnum]["slug"])
+            for hit, _ in found[:limit]]
+
+
+def request_counts(session: Session, offering_ids: list[int],
+                   days: int = POPULAR_DAYS) -> dict[int, int]:
+    """{offering id: requests made in the last `days` days} of these offerings (one query)."""
+    if not offering_ids:
+        return {}
+    since = utcnow() - timedelta(days=days)
+    rows = session.execute(
+        select(ServiceRequest.offering_id, func.count())
+        .where(ServiceRequest.offering_id.in_(offering_ids), ServiceRequest.created_at >= since)
+        .group_by(ServiceRequest.offering_id))
+    return {offering_id: n for offering_id, n in rows}

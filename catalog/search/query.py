@@ -2,14 +2,17 @@
 
 Any text is a valid query: control characters are dropped, length and number of terms are
 capped, quotes make phrases and everything else is a plain word. Each word becomes a clause
-(its terms in every zone and language), and the clauses are OR-ed with a bonus for matching
-more of them (see scoring.py); a word that matches nothing is looked up with fuzzy terms;
-the last word also matches as a prefix while someone is still typing it.
+(its terms in every zone and language), and offerings are ranked by how many of the content
+clauses they match (see scoring.py; question words like "wie" or "how" are no content); a
+word that matches nothing is looked up as a typo of the index's words (more edits for longer
+words, swapped letters as one edit, see fuzzy.py), and a compound with a typo in one part is
+corrected part by part; the last word also matches as a prefix while someone is still typing
+it, from its fourth letter on also with a typo.
 
-Fuzzy look-ups are the costly part (a walk through the index's words, up to a second each in
-a large catalog): only the first FUZZY_WORDS unknown words of a query get them, each keeps at
-most FUZZY_CANDIDATES of FUZZY_SCAN similar words, and they stop when the search's deadline
-passes (the answer then says it is partial).
+Fuzzy look-ups are the costly part (a walk through the index's words): only the first
+FUZZY_WORDS unknown words of a query get them, each keeps at most FUZZY_CANDIDATES of
+FUZZY_SCAN similar words, and they stop when the search's deadline passes (the answer then
+says it is partial).
 """
 
 from __future__ import annotations
@@ -18,15 +21,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from whoosh.automata.lev import levenshtein_automaton
 from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 
-from .compounds import Vocabulary
+from .compounds import MIN_PART, Vocabulary
 from .deadline import Deadline
+from .fuzzy import best_terms, correct_compound, edit_allowance, nearby_terms
 from .memo import Memo
 from .schema import EXACT_BOOST, LANGUAGES, ZONES
-from .text import ALL_STOPWORDS, JOINERS, WORD_RE, fold, language_analyzer
+from .text import ALL_STOPWORDS, JOINERS, QUESTION_WORDS, WORD_RE, fold, language_analyzer
 
 MAX_LENGTH = 200
 MAX_TERMS = 12
@@ -38,9 +41,14 @@ FUZZY_WORDS = 6
 # Similar words used per unknown word (the most frequent), of at most FUZZY_SCAN found.
 FUZZY_CANDIDATES = 4
 FUZZY_SCAN = 64
-# Typos rarely hit the first letter, and requiring it keeps the search through the words fast.
-FUZZY_PREFIX = 1
+# Words still being typed are corrected from this many letters on, by at most PREFIX_EDITS.
+FUZZY_PREFIX_FROM = 4
+PREFIX_EDITS = 2
 COMPOUND_BOOST = 0.8
+# German endings the stemmer may leave on a word (dative plural "-n", "-en"), and how
+# much the catalog's word without them counts.
+INFLECTIONS = ("en", "n")
+INFLECTION_BOOST = 0.8
 BORROWED_BOOST = 0.5
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _ANALYZERS = {language: language_analyzer(language) for language in LANGUAGES}
@@ -103,46 +111,14 @@ class BuiltQuery:
     prefixes: set[str] = field(default_factory=set)
     # Words of the query not found as typed (for "did you mean").
     unknown: list[str] = field(default_factory=list)
+    # Per clause: whether it is a content word of the query (question words like "wie" or
+    # "how" are not), for ranking by how many content words an offering matches.
+    content: list[bool] = field(default_factory=list)
 
 
 def exact_form(word: str) -> str:
     """The word as the exact and prefix fields hold it: folded, joiners removed."""
     return JOINERS.sub("", fold(word))
-
-
-def similar_terms(reader: IndexReader, fieldname: str, text: str, maxdist: int,
-                  deadline: Deadline | None = None, limit: int = FUZZY_SCAN) -> set[str]:
-    """Terms of the field within `maxdist` edits of the text, sharing its first letter: at
-    most `limit`, and those found by the time the deadline passes.
-
-    Each segment's word list is walked with one Levenshtein automaton, as Whoosh's segment
-    readers do (its combined reader falls back to a slower search that also counts swapped
-    letters as one edit, so results would depend on how the index is split), but checking
-    the deadline at every step: one walk can take a second.
-    """
-    deadline = deadline or Deadline.none()
-    if deadline.check():
-        return set()
-    automaton = levenshtein_automaton(text, maxdist, FUZZY_PREFIX).to_dfa()
-    field = reader.schema[fieldname].spelling_fieldname(fieldname)
-    found: set[str] = set()
-    for segment, _ in reader.leaf_readers():
-        cursor = segment.cursor(field)
-        term = cursor.text()
-        match = automaton.next_valid_string(term) if term is not None else None
-        while match and not deadline.check():
-            cursor.find(match)
-            term = cursor.text()
-            if term is None:
-                break
-            if match == term:
-                found.add(term)
-                if len(found - {text}) >= limit:
-                    return found - {text}
-                term += "\0"
-            match = automaton.next_valid_string(term)
-    found.discard(text)
-    return found
 
 
 def analyze(word: str, language: str) -> list[str]:
@@ -169,7 +145,9 @@ class QueryBuilder:
         built = BuiltQuery()
         words = [w for w in parsed.words if fold(w) not in ALL_STOPWORDS]
         only_stopwords = not words
+        only_questions = all(fold(w) in QUESTION_WORDS for w in words)
         clauses: list[Query] = []
+        content: list[bool] = []
         for index, word in enumerate(parsed.words):
             is_prefix = parsed.prefix is not None and index == len(parsed.words) - 1
             stop = fold(word) in ALL_STOPWORDS and not only_stopwords
@@ -179,14 +157,17 @@ class QueryBuilder:
             fuzzy_left = fuzzy and not typing and len(built.unknown) < FUZZY_WORDS
             clause = None if stop else self._remembered(word, built, fuzzy_left)
             if is_prefix:
-                clause = self._with_prefix(clause, word, built)
+                clause = self._with_prefix(clause, word, built, fuzzy_left)
             if clause is not None:
                 clauses.append(clause)
+                content.append(only_questions or fold(word) not in QUESTION_WORDS)
         for phrase in parsed.phrases:
             clause = self.phrase_clause(phrase, built)
             if clause is not None:
                 clauses.append(clause)
+                content.append(True)
         built.clauses = clauses
+        built.content = content
         return built
 
     def _remembered(self, word: str, built: BuiltQuery, fuzzy: bool) -> Query | None:
@@ -230,6 +211,9 @@ class QueryBuilder:
 
     def word_clause(self, word: str, built: BuiltQuery, fuzzy: bool = True) -> Query | None:
         terms = self._terms(word, built)
+        base = self._inflection_base(word)
+        if base:
+            terms += self._terms(base, built, boost=INFLECTION_BOOST)
         parts = self.vocabulary.split(fold(word)) if len(word) >= 8 else ()
         if parts:
             subclauses = [self.word_clause(part, built, fuzzy=False) for part in parts]
@@ -242,28 +226,75 @@ class QueryBuilder:
             return None
         return terms[0] if len(terms) == 1 else Or(terms)
 
-    def _fuzzy(self, word: str, built: BuiltQuery) -> list[Query]:
-        """Words of the index one or two edits away (5+ letters: 1, 8+ letters: 2)."""
+    def _inflection_base(self, word: str) -> str | None:
+        """The catalog's word that a German inflected form ends on, when the stemmer leaves
+        the ending ("Schlüsseln" -> "schlussel"): None if there is none or it stems alike."""
         exact = exact_form(word)
-        if len(exact) < 5 or self.deadline.check():
+        if len(exact) < MIN_PART + 2 or not exact.isalpha() or ("exact", exact) in self.reader:
+            return None
+        stems = set(analyze(word, "de"))
+        for ending in INFLECTIONS:
+            base = exact[:-len(ending)]
+            if exact.endswith(ending) and len(base) >= MIN_PART \
+                    and ("exact", base) in self.reader and not stems & set(analyze(base, "de")):
+                return base
+        return None
+
+    def corrections(self, word: str, fieldname: str = "exact",
+                    most: int | None = None) -> list[str]:
+        """Words of the index a folded word may have been meant as: the closest (within the
+        edits its length allows, see fuzzy.py), the most frequent among equally close."""
+        allowed = edit_allowance(len(word))
+        if most is not None:
+            allowed = min(allowed, most)
+        if not allowed or self.deadline.check():
             return []
-        maxdist = 2 if len(exact) >= 8 else 1
-        candidates = [w for w in similar_terms(self.reader, "exact", exact, maxdist,
-                                               self.deadline) if w.isalpha()]
-        candidates.sort(key=lambda w: -self.reader.doc_frequency("exact", w))
+        found = {w: d for w, d in nearby_terms(self.reader, fieldname, word, allowed,
+                                               self.deadline, FUZZY_SCAN).items()
+                 if w.isalpha()}
+        if not found:
+            return []
+        closest = min(found.values())
+        found = {w: d for w, d in found.items() if d == closest}
+        ranked = best_terms(found, lambda w: self.reader.doc_frequency(fieldname, w),
+                            FUZZY_CANDIDATES)
+        return [w for w, _ in ranked]
+
+    def _fuzzy(self, word: str, built: BuiltQuery) -> list[Query]:
+        """Words of the index a few edits away (more for longer words, see fuzzy.py); if there
+        are none, a compound with a typo in one part corrected part by part."""
+        exact = exact_form(word)
         terms: list[Query] = []
-        for candidate in candidates[:FUZZY_CANDIDATES]:
+        for candidate in self.corrections(exact):
             found = self._terms(candidate, built, boost=FUZZY_BOOST)
             if found:
                 terms.append(Or(found) if len(found) > 1 else found[0])
+        if not terms and len(exact) >= 2 * MIN_PART and not self.deadline.check():
+            parts = correct_compound(exact, self.vocabulary.known, self.corrections)
+            subclauses = [self.word_clause(part, built, fuzzy=False) for part in parts]
+            if parts and all(subclauses):
+                terms.append(And(subclauses, boost=COMPOUND_BOOST * FUZZY_BOOST))
         return terms
 
-    def _with_prefix(self, clause: Query | None, word: str, built: BuiltQuery) -> Query | None:
+    def _with_prefix(self, clause: Query | None, word: str, built: BuiltQuery,
+                     fuzzy: bool = True) -> Query | None:
+        """The clause, or-ed with the beginnings of title and keyword words this word may be
+        (as typed; from the FUZZY_PREFIX_FROM-th letter on also with a typo)."""
         prefix = exact_form(word)
-        if len(prefix) < 2 or ("prefix", prefix) not in self.reader:
+        if len(prefix) < 2:
             return clause
-        built.prefixes.add(prefix)
-        term = Term("prefix", prefix, boost=PREFIX_BOOST)
+        if ("prefix", prefix) in self.reader:
+            built.prefixes.add(prefix)
+            term: Query = Term("prefix", prefix, boost=PREFIX_BOOST)
+        elif fuzzy and clause is None and len(prefix) >= FUZZY_PREFIX_FROM:
+            near = self.corrections(prefix, "prefix", PREFIX_EDITS)
+            if not near:
+                return clause
+            built.prefixes.update(near)
+            found = [Term("prefix", p, boost=PREFIX_BOOST * FUZZY_BOOST) for p in near]
+            term = found[0] if len(found) == 1 else Or(found)
+        else:
+            return clause
         return term if clause is None else Or([clause, term])
 
     def phrase_clause(self, phrase: tuple[str, ...], built: BuiltQuery) -> Query | None:

@@ -3,8 +3,9 @@
 Whoosh's matchers score one posting at a time through several layers of Python; for OR
 queries over many fields that is too slow at 10,000 offerings. Here each term's postings are
 read block by block into {document: score}, combined by OR (sum) and AND (intersection),
-and the top-level clauses (one per query word or phrase) earn a coordination bonus: a document
-matching k of n clauses keeps k/n of its score. Term scores are BM25's saturation of the term
+and the top-level clauses (one per query word or phrase) rank by coverage: a document matching
+more of the query's content words ranks above one matching fewer, its score deciding among
+equals. Term scores are BM25's saturation of the term
 frequency times the inverse document frequency, times the zone's weight; phrases are checked
 on the positions Whoosh stored.
 
@@ -24,6 +25,10 @@ from .deadline import Deadline
 from .view import IndexView
 
 K1 = 1.2
+# Where a summed score reaches half its weight under the coverage count (see clauses()).
+SATURATION = 10.0
+# What a match of a question word ("wie", "how") adds, relative to a content word's.
+QUESTION_WEIGHT = 0.1
 
 Scores = dict[int, float]
 
@@ -35,28 +40,30 @@ class Evaluation:
         self.view = view
         self.deadline = deadline
 
-    def clauses(self, clauses: list[Query]) -> Scores:
-        """Sum of the clauses' scores, times the share of clauses each document matched."""
+    def clauses(self, clauses: list[Query], content: list[bool] | None = None) -> Scores:
+        """Documents ranked first by how many content clauses they match, then by the sum of
+        their clauses' scores.
+
+        A document's score is the number of content clauses it matches plus its summed score
+        squeezed below 1 (s / (s + SATURATION)): one that has every content word of the query,
+        in whatever zone, ranks above one that has fewer; among equals the zones' weights
+        decide. Clauses of question words ("wie", "how") add a little to the score only."""
         if len(clauses) == 1:
             return self.clause(clauses[0])
         parts = [self.clause(clause) for clause in clauses]
-        n = len(clauses)
-        if n == 2:  # the common case: half the score of one, the sum of both (2 * sum / 2)
-            first, second = parts
-            combined = {doc: score / 2 for doc, score in first.items()}
-            # The second's own documents after the first's, as the general case orders them;
-            # then those in both: fewer Python steps than summing every document (same floats).
-            combined.update({doc: score / 2 for doc, score in second.items()})
-            for doc in first.keys() & second.keys():
-                combined[doc] = first[doc] + second[doc]
-            return combined
-        # The first clause's scores as they are (0.0 + score is the score), then the rest.
-        total: Scores = dict(parts[0])
-        for part in parts[1:]:
+        # Clauses added after the builder's (synonyms) count as content.
+        counted = [*(content or [])[:len(parts)], *[True] * len(parts)][:len(parts)]
+        if not any(counted):
+            counted = [True] * len(parts)
+        total: Scores = {}
+        for part, count in zip(parts, counted, strict=True):
+            factor = 1.0 if count else QUESTION_WEIGHT
             for doc, score in part.items():
-                total[doc] = total.get(doc, 0.0) + score
-        matched: Counter[int] = Counter(chain.from_iterable(parts))
-        return {doc: score * matched[doc] / n for doc, score in total.items()}
+                total[doc] = total.get(doc, 0.0) + score * factor
+        matched: Counter[int] = Counter(chain.from_iterable(
+            part for part, count in zip(parts, counted, strict=True) if count))
+        return {doc: matched[doc] + score / (score + SATURATION)
+                for doc, score in total.items()}
 
     def clause(self, query: Query) -> Scores:
         """A top-level clause's scores, remembered per index view (never changed by callers).

@@ -41,7 +41,7 @@ def run(view: IndexView, built: BuiltQuery, criteria: Criteria, first: int, last
     """
     if not built.clauses:
         return RawResults(partial=deadline.passed)
-    scores = Evaluation(view, deadline).clauses(built.clauses)
+    scores = Evaluation(view, deadline).clauses(built.clauses, built.content)
     ids, departments, audiences = view.offering_ids, view.departments, view.audiences
     department, audience = criteria.department, criteria.audience
     # compress: documents that are offerings (not the meta document, not deleted), in C.
@@ -59,6 +59,30 @@ def run(view: IndexView, built: BuiltQuery, criteria: Criteria, first: int, last
     best = heapq.nlargest(last, wanted, key=scores.__getitem__)
     raw.hits = [RawHit(ids[d], scores[d], d) for d in best[first:last]]
     return raw
+
+
+def suggestion_candidates(view: IndexView, built: BuiltQuery, pool: int,
+                          deadline: Deadline) -> list[tuple[RawHit, tuple[int, ...]]]:
+    """The best `pool` offerings for search as you type, each with its tier: whether a title
+    or keyword word begins with what is being typed (1 first), then how many of the query's
+    content words it matches. Callers order offerings of one tier by how often they are
+    requested, then by score."""
+    if not built.clauses:
+        return []
+    evaluation = Evaluation(view, deadline)
+    scores = evaluation.clauses(built.clauses, built.content)
+    prefixed: set[int] = set()
+    for prefix in built.prefixes:
+        prefixed.update(evaluation.term("prefix", prefix, 1.0))
+    ids = view.offering_ids
+    coverage = len(built.clauses) > 1  # then a score's whole part counts the content words
+
+    def tier(doc: int) -> tuple[int, ...]:
+        return (doc in prefixed, int(scores[doc]) if coverage else 0)
+
+    matched = list(compress(scores, map(ids.__getitem__, scores)))
+    best = heapq.nlargest(pool, matched, key=lambda d: (*tier(d), scores[d]))
+    return [(RawHit(ids[d], scores[d], d), tier(d)) for d in best]
 
 
 def _facets(view: IndexView, matched: list[int], department: str | None,

@@ -10,7 +10,8 @@ from collections import OrderedDict
 from whoosh.reading import IndexReader
 
 from .deadline import Deadline
-from .query import ParsedQuery, exact_form, similar_terms
+from .fuzzy import edit_allowance, nearby_terms
+from .query import ParsedQuery, exact_form
 from .text import ALL_STOPWORDS
 
 CACHE_SIZE = 2000
@@ -24,12 +25,14 @@ def correct_word(reader: IndexReader, word: str, deadline: Deadline | None = Non
         return None
     if ("exact", exact_form(word)) in reader or ("spelling", lowered) in reader:
         return None
-    longest = 1 if len(lowered) < 6 else 2 if len(lowered) < 10 else 3
-    for distance in range(1, longest + 1):
-        candidates = similar_terms(reader, "spelling", lowered, distance, deadline)
-        if candidates:
-            best = max(candidates, key=lambda w: (reader.doc_frequency("spelling", w), w))
-            return best.capitalize() if word[:1].isupper() else best
+    found = {w: d for w, d in nearby_terms(reader, "spelling", lowered,
+                                           edit_allowance(len(lowered)), deadline).items()
+             if w.isalpha()}
+    if found:
+        closest = min(found.values())
+        best = max((w for w, d in found.items() if d == closest),
+                   key=lambda w: (reader.doc_frequency("spelling", w), w))
+        return best.capitalize() if word[:1].isupper() else best
     return None
 
 

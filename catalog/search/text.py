@@ -76,6 +76,19 @@ STOPWORDS = {
 }
 # Every stop word in German folding, as the query builder compares them.
 ALL_STOPWORDS = frozenset({fold(w) for w in STOPWORDS["de"] | STOPWORDS["en"]})
+# Words of questions and requests that say what someone wants to do, not what about: they
+# still match, but an offering is not ranked by whether it has them ("Wie beantrage ich
+# Elternzeit?", "how do I get a parking space"). Most question words are stop words already.
+QUESTION_WORDS = frozenset(fold(w) for w in (
+    "wie", "was", "wo", "wann", "warum", "wer", "wen", "wem", "welche", "welcher", "welches",
+    "woher", "wohin", "wozu", "kann", "könnte", "können", "ich", "mir", "mich", "man",
+    "beantrage", "bekomme", "bekommt", "bekommen", "kriege", "kriegt", "muss", "müssen",
+    "soll", "sollte", "darf", "dürfen", "gibt", "finde", "finden", "melde", "stelle",
+    "erhalte", "erhalten", "hätte", "möchte", "will", "wollen", "mein", "meine", "meinen",
+    "how", "do", "does", "did", "i", "can", "could", "where", "get", "got", "what", "who",
+    "when", "which", "why", "my", "me", "should", "may", "might", "must", "is", "are",
+    "find", "make", "there", "someone", "somebody",
+))
 
 
 class TermFilter(Filter):

@@ -14,7 +14,9 @@ from catalog.search.query import FUZZY_WORDS
 from tests import factories
 from tests.search_fixtures import load_search_catalog
 
-LIMIT = 0.1
+# The twelve look-ups below take about 60 ms without a limit (over a second when each walk
+# sought through the term file), so they run out of this one.
+LIMIT = 0.02
 # Twelve long words the catalog does not have: each needs a look-up two edits wide.
 TWELVE_TYPOS = ("Konfigurationsdatei Passwortrücksetung Benutzerverwaltng Reisekostenabrechnug "
                 "Gehaltsabrechnnug Elternzeitantrg Parkplatzvergabbe Schlüsselverwaltnug "
@@ -51,7 +53,7 @@ def test_twelve_typos_answer_within_the_time_limit_and_say_they_are_partial(inde
     started = time.monotonic()
     results = search(index, session, criteria(text=TWELVE_TYPOS))
     took = time.monotonic() - started
-    # Without the shared deadline the look-ups alone took over a second here.
+    # Without the shared deadline the look-ups alone take about three times the limit here.
     assert took < LIMIT + 0.5
     assert results.partial
 
