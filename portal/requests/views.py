@@ -216,7 +216,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
     return render_template(
         "requests/detail.html", item=item, staff=staff, requester_side=requester_side,
         state=queue.states_of(db.session, [item]).get(item.id),
-        next_statuses=workflow.next_statuses(item) if staff else [],
+        status_choices=workflow.status_choices(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,
         information_form=information_form or InformationForm(formdata=None),
         reopen_form=reopen_form or ReopenForm(formdata=None),
