@@ -16,6 +16,7 @@ DEPARTMENT_ROLES_FOR = {
     "work_queue": {"owner", "agent"},
     "view_ratings": {"owner", "agent"},
     "manage_webhooks": {"owner"},  # hooks of the department; hooks of all: admins only
+    "manage_reply_templates": {"owner"},
 }
 
 

@@ -17,6 +17,7 @@ from .offerings import (
     OfferingAlias,
 )
 from .outbox import MAIL_STATUSES, OutboxMessage
+from .replies import ReplyTemplate
 from .requests import (
     OPEN_STATUSES,
     REQUEST_STATUSES,
@@ -49,4 +50,5 @@ __all__ = [
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
+    "ReplyTemplate",
 ]

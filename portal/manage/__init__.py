@@ -39,5 +39,6 @@ from . import (  # noqa: E402,F401
     department_views,
     history_views,
     offering_views,
+    reply_template_views,
     webhook_views,
 )

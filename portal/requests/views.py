@@ -22,6 +22,7 @@ from catalog.errors import CatalogError, ValidationError
 from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
+from catalog.requests import reply_templates
 
 from ..approvals.views import approval_rows, may_decide
 from ..changes import reason_of, saving, show_on_form
@@ -196,7 +197,12 @@ def my_requests() -> str:
 @login_required
 def detail(ref: str) -> str:
     item = visible_request(ref)
-    return render_request(item, CommentForm(formdata=None), CancelForm(formdata=None))
+    replies = reply_templates.replies_for(db.session, item, current_user)
+    # "Use template" without JavaScript: the page again, the template's text in the box.
+    chosen = next((r for r in replies if str(r.id) == request.args.get("template")), None)
+    comment_form = CommentForm(formdata=None, data={"body": chosen.text} if chosen else None)
+    return render_request(item, comment_form, CancelForm(formdata=None), replies=replies,
+                          chosen=chosen)
 
 
 def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
@@ -209,8 +215,11 @@ def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
 
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
                    status: int = 200, information_form: InformationForm | None = None,
-                   reopen_form: ReopenForm | None = None) -> tuple[str, int]:
+                   reopen_form: ReopenForm | None = None, replies: list | None = None,
+                   chosen: reply_templates.Reply | None = None) -> tuple[str, int]:
     staff = can(current_user, "work_queue", item)
+    if replies is None:
+        replies = reply_templates.replies_for(db.session, item, current_user)
     requester_side = current_user.id in item.requester_side_ids
     days = reopen_days()
     return render_template(
@@ -226,6 +235,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         feedback_panel=feedback_panel(item),
         explanations=request_explanations(item),
         approval_steps_shown=approval_rows(item), may_decide=may_decide(item),
+        replies=replies, chosen_reply=chosen,
     ), status
 
 
