@@ -72,3 +72,10 @@ def test_only_staff_get_the_filled_replies(session, it_dept, owner, agent, emplo
     filled = f"Hello Emma Employee: {request_.ref}."
     assert [r.text for r in reply_templates.replies_for(session, request_, agent)] == [filled]
     assert reply_templates.replies_for(session, request_, employee) == []
+
+
+def test_the_demo_templates_are_added_once(session, it_dept):
+    from catalog.demo import DEMO_REPLY_TEMPLATES, load_demo_reply_templates
+    load_demo_reply_templates(session)
+    load_demo_reply_templates(session)
+    assert len(reply_templates.templates_of(session, it_dept)) == len(DEMO_REPLY_TEMPLATES)
