@@ -7,6 +7,7 @@ Kept so that `from catalog import adherence` goes on working; records come from 
 from .commitments.adherence import empty_record, record_for, records
 from .commitments.record import (
     MIN_MEASURED,
+    ON_TIME_GOAL,
     WEEKS,
     WINDOWS,
     Measure,
@@ -16,5 +17,5 @@ from .commitments.record import (
     nearest_rank,
 )
 
-__all__ = ["MIN_MEASURED", "WEEKS", "WINDOWS", "Measure", "Record", "Week", "WindowRecord",
-           "empty_record", "nearest_rank", "record_for", "records"]
+__all__ = ["MIN_MEASURED", "ON_TIME_GOAL", "WEEKS", "WINDOWS", "Measure", "Record", "Week",
+           "WindowRecord", "empty_record", "nearest_rank", "record_for", "records"]

@@ -18,7 +18,22 @@ from .messages import _
 from .models import Department, DepartmentRevision, User
 from .revision import bump_catalog_revision
 
-SETTINGS_KEYS = ("description", "contact_email", "business_hours", "commitments")
+SETTINGS_KEYS = ("description", "contact_email", "business_hours", "commitments",
+                 "translations")
+
+
+def _with_descriptions(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """The department's translations with the descriptions the settings give (the other
+    texts, such as the name an admin or an import sets, stay)."""
+    merged: dict[str, Any] = {}
+    for language in {*current, *given}:
+        texts = {key: value for key, value in (current.get(language) or {}).items()
+                 if key != "description"}
+        if (given.get(language) or {}).get("description"):
+            texts["description"] = given[language]["description"]
+        if texts:
+            merged[language] = texts
+    return merged
 
 
 class SettingsConflict(Conflict):
@@ -35,7 +50,7 @@ def validated_settings(department: Department, raw: dict[str, Any]) -> dict[str,
     """Settings checked by the catalog file rules; ValidationError lists problems by path."""
     problems = Problems()
     data = {"slug": department.slug, "code": department.code, "name": department.name,
-            **{key: raw.get(key) for key in SETTINGS_KEYS}}
+            "language": department.language, **{key: raw.get(key) for key in SETTINGS_KEYS}}
     values = validate_department(data, "", problems, day_minutes=department.day_minutes,
                                  default_language="en")
     hours = raw.get("business_hours")
@@ -73,6 +88,8 @@ def save_department_settings(session: Session, department: Department, raw: dict
     if marked:
         department.confidential = confidential
     department.description = values["description"]
+    department.translations = _with_descriptions(department.translations or {},
+                                                 values["translations"])
     department.contact_email = values["contact_email"]
     hours = values["hours"]
     if hours is not None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .catalog_file.validate import SLUG
@@ -57,17 +58,29 @@ def departments_with_counts(session: Session) -> list[tuple[Department, int]]:
     return [(department, n) for department, n in rows]
 
 
-def popular_offerings(session: Session, limit: int = 8, days: int = 90) -> list[Offering]:
-    """Published offerings most requested lately, topped up by title in a quiet catalog."""
+def popular_offerings(session: Session, limit: int = 8, days: int = 90,
+                      curated: Sequence[str] = ()) -> list[Offering]:
+    """The published offerings most requested in the last `days` days; while fewer were
+    requested, the `curated` ones ("dept/slug", in their order) fill the list, then the rest
+    by title, so a quiet catalog still shows something useful."""
     since = utcnow() - timedelta(days=days)
-    ranked = session.execute(
+    ranked = list(session.execute(
         select(ServiceRequest.offering_id)
         .join(Offering, Offering.id == ServiceRequest.offering_id)
         .where(ServiceRequest.created_at >= since, Offering.status == "published")
         .group_by(ServiceRequest.offering_id)
         .order_by(func.count().desc(), ServiceRequest.offering_id)
         .limit(limit)
-    ).scalars().all()
+    ).scalars())
+    wanted = [tuple(entry.strip().split("/", 1)) for entry in curated if "/" in entry]
+    if len(ranked) < limit and wanted:
+        found = {(dept, slug): number for dept, slug, number in session.execute(
+            select(Department.slug, Offering.slug, Offering.id)
+            .join(Department, Department.id == Offering.department_id)
+            .where(Offering.status == "published",
+                   or_(*(and_(Department.slug == d, Offering.slug == o) for d, o in wanted))))}
+        ranked += [found[key] for key in wanted if key in found and found[key] not in ranked]
+        ranked = ranked[:limit]
     by_id = {o.id: o for o in session.scalars(
         select(Offering).where(Offering.id.in_(ranked)).options(*offering_card_options()))}
     popular = [by_id[i] for i in ranked if i in by_id]

@@ -28,6 +28,7 @@ from .models import (
     User,
 )
 from .pagination import Page, paginate
+from .translations import LANGUAGES
 
 Revision = OfferingRevision | DepartmentRevision
 
@@ -37,8 +38,13 @@ OFFERING_KEYS = (
     "audience", *STANDARD_SECTIONS, "commitment", "priorities", "approval", "form",
     "review_interval_months", "reviewed_at",
 )
+# The other language's texts, each its own key, e.g. "title.de" ("Title (Deutsch)").
+TRANSLATED_KEYS = ("title", "summary", "description", "keywords", *STANDARD_SECTIONS,
+                   "priorities")
+OFFERING_KEYS += tuple(f"{key}.{language}" for language in LANGUAGES for key in TRANSLATED_KEYS)
 DEPARTMENT_KEYS = (
-    "description", "contact_email", "timezone", "days", "hours", "holidays",
+    "description", *(f"description.{language}" for language in LANGUAGES), "contact_email",
+    "timezone", "days", "hours", "holidays",
     *(f"commitment_{priority}" for priority in PRIORITIES),
 )
 
@@ -69,7 +75,16 @@ def department_snapshot(department: Department) -> dict[str, Any]:
         "contact_email": department.contact_email or "",
         "business_hours": business_hours_to_dict(department),
         "commitments": commitments,
+        # The other language's description (written only when there is one, so that the
+        # revisions recorded before it existed still equal the department as it is).
+        **({"translations": described} if (described := _described(department)) else {}),
     }
+
+
+def _described(department: Department) -> dict[str, Any]:
+    return {language: {"description": texts["description"]}
+            for language, texts in (department.translations or {}).items()
+            if isinstance(texts, dict) and texts.get("description")}
 
 
 def flatten_offering(snapshot: dict[str, Any]) -> dict[str, str]:
@@ -94,6 +109,18 @@ def flatten_offering(snapshot: dict[str, Any]) -> dict[str, str]:
     flat["form"] = "\n".join(_form_field_line(field) for field in snapshot.get("form") or [])
     flat["review_interval_months"] = str(snapshot.get("review_interval_months") or 12)
     flat["reviewed_at"] = (snapshot.get("reviewed_at") or "")[:10]
+    translations = snapshot.get("translations") or {}
+    for language in LANGUAGES:
+        texts = translations.get(language) or {}
+        standard = texts.get("service_standard") or {}
+        for key in ("title", "summary", "description"):
+            flat[f"{key}.{language}"] = str(texts.get(key) or "")
+        flat[f"keywords.{language}"] = ", ".join(texts.get("keywords") or [])
+        flat.update({f"{section}.{language}": standard.get(section) or ""
+                     for section in STANDARD_SECTIONS})
+        flat[f"priorities.{language}"] = "\n".join(
+            f"{p}: {hint}" for p, hint in ((texts.get("priorities") or {}).get("hints")
+                                           or {}).items())
     return flat
 
 
@@ -106,6 +133,9 @@ def _form_field_line(field: dict[str, Any]) -> str:
     if field.get("help"):
         parts.append("help: " + field["help"])
     parts.extend(f"{key}: {field[key]}" for key in (*RULE_KEYS, "show_if") if key in field)
+    for language, texts in sorted((field.get("translations") or {}).items()):
+        parts.append(f"{language}: " + ", ".join(f"{key}: {value}"
+                                                 for key, value in sorted(texts.items())))
     return " · ".join(parts)
 
 
@@ -118,6 +148,9 @@ def flatten_department(snapshot: dict[str, Any]) -> dict[str, str]:
         "days": ", ".join(hours.get("days") or []),
         "hours": f"{hours.get('start', '')}–{hours.get('end', '')}",
         "holidays": hours.get("holidays") or "",
+        **{f"description.{language}": texts.get("description") or ""
+           for language in LANGUAGES
+           for texts in [(snapshot.get("translations") or {}).get(language) or {}]},
     }
     by_priority = {c["priority"]: c for c in snapshot.get("commitments") or []}
     for priority in PRIORITIES:

@@ -23,6 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from .mail.reply_address import reply_address
 from .models import OutboxMessage, utcnow
 
 Compose = Callable[[OutboxMessage], tuple[str, str]]
@@ -38,6 +39,11 @@ class SmtpSettings:
     starttls: bool = False
     sender: str = "service-portal@example.com"
     timeout: float = 10.0
+    # Replies to notifications (docs/mail-in.md): the base address, e.g. portal@example.com
+    # (None: no Reply-To), the key that signs reply tokens, and their days of validity.
+    reply_address: str | None = None
+    reply_secret: bytes = b""
+    reply_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -108,8 +114,20 @@ def build_email(message: OutboxMessage, settings: SmtpSettings, compose: Compose
     email["Subject"] = subject
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
+    reply_to = _reply_to(message, settings)
+    if reply_to:
+        email["Reply-To"] = reply_to
     email.set_content(body)
     return email
+
+
+def _reply_to(message: OutboxMessage, settings: SmtpSettings) -> str | None:
+    """A signed address for answering by mail: only in mail about a request to a user."""
+    ref = message.data.get("ref") if isinstance(message.data, dict) else None
+    if not settings.reply_address or message.recipient_id is None or not ref:
+        return None
+    return reply_address(settings.reply_address, settings.reply_secret, ref,
+                         message.recipient_id, utcnow().date(), settings.reply_days)
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .models import OutboxMessage, RequestEvent, ServiceRequest, User
+from .translations import localized
 
 EXCERPT = 2000
 
@@ -21,12 +22,14 @@ def enqueue(session: Session, kind: str, to_address: str, request: ServiceReques
     return message
 
 
-def _about(request: ServiceRequest) -> dict[str, Any]:
-    """What every message about a request mentions, as it is now."""
+def _about(request: ServiceRequest, locale: str | None = None) -> dict[str, Any]:
+    """What every message about a request mentions, as it is now; the offering's title and
+    the department's name in the recipient's language where the entry has it."""
     return {
         "ref": request.ref,
-        "offering": request.offering.title,
-        "department": request.department.name,
+        # Mail without a recipient's language is written in English (portal/mail.py).
+        "offering": str(localized(request.offering, "title", locale or "en")),
+        "department": str(localized(request.department, "name", locale or "en")),
         "requester": request.requester.name,
         "submitted_by": request.submitted_by.name if request.submitted_by else None,
         "status": request.status,
@@ -47,7 +50,7 @@ def _tell_requester(session: Session, kind: str, request: ServiceRequest,
         people.append(request.submitted_by)
     for person in people:
         enqueue(session, kind, person.email, request,
-                {**_about(request), **extra, "greet": person.name,
+                {**_about(request, person.locale), **extra, "greet": person.name,
                  "timezone": person.timezone, "locale": person.locale}, recipient=person)
 
 
@@ -65,7 +68,7 @@ def _tell_department(session: Session, kind: str, request: ServiceRequest,
         people = department.people("owner")
     for person in people:
         enqueue(session, kind, person.email, request,
-                {**_about(request), **extra,
+                {**_about(request, person.locale), **extra,
                  "timezone": person.timezone or department.timezone, "locale": person.locale},
                 recipient=person)
 
@@ -83,7 +86,7 @@ def approval_asked(session: Session, request: ServiceRequest, approver: User,
                    reminder: bool) -> None:
     """An approver is asked (or reminded) to approve or reject a request."""
     enqueue(session, "approval_reminder" if reminder else "approval_asked", approver.email,
-            request, {**_about(request), "timezone": approver.timezone,
+            request, {**_about(request, approver.locale), "timezone": approver.timezone,
                       "locale": approver.locale}, recipient=approver)
 
 
@@ -140,5 +143,43 @@ def thanks_sent(session: Session, request: ServiceRequest, recipient: User | Non
         _tell_department(session, "thanks", request, extra)
     else:
         enqueue(session, "thanks", recipient.email, request,
-                {**_about(request), **extra, "timezone": recipient.timezone,
+                {**_about(request, recipient.locale), **extra, "timezone": recipient.timezone,
                  "locale": recipient.locale}, recipient=recipient)
+
+
+def handed_over(session: Session, request: ServiceRequest, assignee: User,
+                actor: User) -> None:
+    """A colleague hears that a request is now theirs, and from whom."""
+    enqueue(session, "handed_over", assignee.email, request,
+            {**_about(request), "author": actor.name, "priority": request.priority,
+             "timezone": assignee.timezone or request.department.timezone,
+             "locale": assignee.locale}, recipient=assignee)
+
+
+def moved_in(session: Session, request: ServiceRequest, event: RequestEvent) -> None:
+    """The department a request was moved to hears of it as of new work, with the reason."""
+    details = event.details or {}
+    _tell_department(session, "moved_in", request, {
+        "author": event.actor.name if event.actor else "",
+        "from_department": details.get("from_department", ""), "body": event.body[:EXCERPT]})
+
+
+def due_alert(session: Session, request: ServiceRequest, kind: str,
+              people: list[User]) -> None:
+    """A target nearly used up (`…_warning`, to whoever works it) or missed (`…_breach`, to
+    the owners); `kind` is one of `models.ALERT_KINDS`."""
+    department = request.department
+    for person in people:
+        enqueue(session, "due_alert", person.email, request,
+                {**_about(request), "alert": kind, "assignee": request.assignee.name
+                 if request.assignee else None,
+                 "timezone": person.timezone or department.timezone, "locale": person.locale},
+                recipient=person)
+
+
+def due_digest(session: Session, person: User, day: Any, items: list[dict[str, Any]],
+               timezone: str) -> None:
+    """An agent's daily digest: the requests due today, each `{ref, offering, target, due}`."""
+    enqueue(session, "due_digest", person.email, None,
+            {"greet": person.name, "day": day.isoformat(), "items": items,
+             "timezone": timezone, "locale": person.locale}, recipient=person)

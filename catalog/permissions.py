@@ -47,6 +47,10 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
     if action == "view_request" and isinstance(target, ServiceRequest) and any(
             step.decided_by_id == user.id or approves(user, step) for step in target.approvals):
         return True
+    # Seeing a request (not working it): the staff of a department it was moved away from.
+    if action == "view_request" and isinstance(target, ServiceRequest) \
+            and worked_before(user, target):
+        return True
     # Seeing a request, its attachments, and writing on it: the requester (the person it is
     # for and whoever sent it for them) and the department.
     if action in ("view_request", "comment_request"):
@@ -59,6 +63,14 @@ def can(user: User | None, action: str, target: Any = None) -> bool:
     if action in DEPARTMENT_ROLES_FOR:
         return bool(DEPARTMENT_ROLES_FOR[action] & roles_in(user, department_of(target)))
     return False  # admin-only actions: ADMIN_ONLY_ACTIONS and anything not listed above
+
+
+def worked_before(user: User, request: ServiceRequest) -> bool:
+    """True if the user is an agent or owner of a department the request was moved from."""
+    former = {(event.details or {}).get("from_department_id") for event in request.events
+              if event.kind == "moved"}
+    return bool(former) and any(role.department_id in former and role.role in ("agent", "owner")
+                                for role in user.roles)
 
 
 # What the requester side of a request may do to it (the department's staff do it otherwise).
@@ -84,9 +96,9 @@ def approves(user: User | None, step: RequestApproval) -> bool:
 
 
 # Only admins: create departments, rename them, name their owners and agents, read the audit log,
-# register webhooks told about all departments.
+# register webhooks told about all departments, edit the shared synonym list of search.
 ADMIN_ONLY_ACTIONS = ("manage_departments", "manage_people", "read_audit_log",
-                      "manage_all_webhooks")
+                      "manage_all_webhooks", "edit_synonyms")
 
 
 def managed_departments(session: Session, user: User | None) -> list[Department]:

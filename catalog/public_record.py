@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import adherence, feedback, recognition
+from .commitments import comparison
 from .models import Department, Offering, utcnow
 
 
@@ -44,6 +45,21 @@ def commitments_overview(session: Session, now: datetime | None = None) -> list[
                              follow_ups.get(d.id, feedback.FollowUpSummary()),
                              own_commitments=own.get(d.id, []))
             for d in departments]
+
+
+@dataclass
+class CommitmentsPage:
+    """/commitments: the comparison of every department, then each department's record."""
+
+    comparison: list[comparison.ComparisonRow]
+    departments: list[DepartmentRecord]
+
+
+def commitments_page(session: Session, sort: str = "name", descending: bool = False,
+                     now: datetime | None = None) -> CommitmentsPage:
+    """Every department's record, and the comparison table sorted as asked."""
+    departments = commitments_overview(session, now)
+    return CommitmentsPage(comparison.comparison(departments, sort, descending), departments)
 
 
 def department_record(session: Session, department: Department,

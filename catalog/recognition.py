@@ -22,7 +22,9 @@ def handler_of(request: ServiceRequest) -> User | None:
     if request.assignee is not None:
         return request.assignee
     for event in reversed(request.events):
-        if event.actor is not None and event.actor_id != request.requester_id:
+        # An internal note does not count: its author's name would tell the requester of it.
+        if event.actor is not None and event.actor_id != request.requester_id \
+                and event.kind != "note":
             return event.actor
     return None
 

@@ -72,3 +72,20 @@ def resume_clock(request: ServiceRequest, calendar: BusinessCalendar) -> None:
     request.resolution_risk_at = calendar.due_at(
         request.clock_start, risk_minutes(request.resolution_minutes), pauses
     )
+
+
+def restart_targets(request: ServiceRequest, calendar: BusinessCalendar,
+                    first_response: int | None, resolution: int | None, now: datetime) -> None:
+    """New targets for a request under way (another priority, another department): both due
+    and at-risk times counted again from its clock start, by its calendar, the time the
+    resolution clock stood still left out (a pause still running counts up to `now`; when it
+    ends, `resume_clock` counts it exactly). None: no commitment, nothing due."""
+    request.first_response_due = request.first_response_risk_at = None
+    request.resolution_due = request.resolution_risk_at = None
+    start_clocks(request, calendar, first_response, None)
+    request.resolution_minutes = resolution
+    if resolution is not None:
+        pauses = [(begins, ends or now) for begins, ends in pauses_of(request)]
+        request.resolution_due = calendar.due_at(request.clock_start, resolution, pauses)
+        request.resolution_risk_at = calendar.due_at(request.clock_start,
+                                                     risk_minutes(resolution), pauses)

@@ -34,7 +34,16 @@ R = TypeVar("R", bound=Reviewable)
 
 
 def review_due_at(offering: Reviewable) -> datetime:
-    """When the next review is due: the interval after the last review (or after creation)."""
+    """When the next review is due: the interval after the last review; an entry never
+    reviewed is due at once (from its creation), so owners see it in their list."""
+    if offering.reviewed_at is None:
+        return offering.created_at or utcnow()
+    return stale_at(offering)
+
+
+def stale_at(offering: Reviewable) -> datetime:
+    """From when readers are told the entry may be out of date: the interval after the last
+    review, or after creation for an entry never reviewed."""
     since = offering.reviewed_at or offering.created_at or utcnow()
     return add_months(since, offering.review_interval_months or 12)
 
@@ -43,7 +52,7 @@ def is_overdue(offering: Reviewable, now: datetime | None = None) -> bool:
     """True if a listed (not retired) offering has gone longer than its interval unreviewed."""
     if offering.status == "retired":
         return False
-    return review_due_at(offering) <= (now or utcnow())
+    return stale_at(offering) <= (now or utcnow())
 
 
 def due_for_review(offerings: Iterable[Offering],

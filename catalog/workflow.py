@@ -62,17 +62,22 @@ def _record_first_response(request: ServiceRequest, actor: User, at: datetime) -
     return staff
 
 
+def check_may_comment(request: ServiceRequest, actor: User) -> None:
+    """PermissionDenied unless the actor may write on the request; Conflict once it is over."""
+    if not can(actor, "comment_request", request):
+        raise PermissionDenied(_("Only the requester and the department can write here."))
+    if request.status in ("closed", "cancelled"):
+        raise Conflict(_("This request is %(status)s; please open a new request instead.",
+                         status=request.status))
+
+
 def add_comment(session: Session, request: ServiceRequest, actor: User, body: object,
                 now: datetime | None = None) -> RequestEvent:
     """A comment from the requester or the department; the other side is told by mail.
 
     A reply from the requester to a request waiting on them sets it in progress again.
     """
-    if not can(actor, "comment_request", request):
-        raise PermissionDenied(_("Only the requester and the department can write here."))
-    if request.status in ("closed", "cancelled"):
-        raise Conflict(_("This request is %(status)s; please open a new request instead.",
-                         status=request.status))
+    check_may_comment(request, actor)
     text = clean_text(body, "body", required=True, limit=MAX_TEXT)
     now = now or utcnow()
     staff = _record_first_response(request, actor, now)
@@ -203,7 +208,9 @@ def reopen_request(session: Session, request: ServiceRequest, actor: User, reaso
 
 def assign(session: Session, request: ServiceRequest, actor: User, assignee: User | None,
            now: datetime | None = None) -> RequestEvent | None:
-    """Give the request to someone of the department's staff (None: nobody); no-op if same."""
+    """Give the request to someone of the department's staff (None: nobody); no-op if same.
+
+    A colleague it is handed to (not someone who takes it) is told by mail."""
     if not can(actor, "work_queue", request):
         raise PermissionDenied(_("Only the department's staff can assign requests."))
     if request.status not in OPEN_STATUSES:
@@ -217,6 +224,8 @@ def assign(session: Session, request: ServiceRequest, actor: User, assignee: Use
     event = RequestEvent(kind="assigned", actor=actor, assignee=assignee, created_at=now)
     request.events.append(event)
     request.updated_at = now
+    if assignee is not None and assignee.id != actor.id:
+        outbox.handed_over(session, request, assignee, actor)
     session.flush()
     return event
 
@@ -234,6 +243,12 @@ def _not_staff(request: ServiceRequest) -> ValidationError:
     return ValidationError(_("Please correct the marked fields."), {
         "assignee": _("Requests of %(department)s can only be assigned to its staff.",
                       department=request.department.name)})
+
+
+def move_to(request: ServiceRequest, actor: User, status: str, now: datetime) -> RequestEvent:
+    """Change the status, on the timeline and its clocks, without telling anyone (a request
+    moved to another department starts there as new)."""
+    return _move(request, actor, status, "", now)
 
 
 def _move(request: ServiceRequest, actor: User, status: str, note: str,

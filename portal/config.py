@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["en", "de"],
     # Time zone for people who have not chosen one.
     "DEFAULT_TIMEZONE": "Europe/Berlin",
+    # "Popular services" on the home page: the most requested of the last 90 days; while fewer
+    # were requested, these offerings ("dept/slug", comma-separated, in order) fill the list.
+    "POPULAR_FALLBACK": "",
     # Results or rows per page in search results, queues and lists.
     "PER_PAGE": 20,
     # Largest file a request form accepts, in megabytes.
@@ -66,6 +69,9 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_SYNC_REBUILD_LIMIT": 500,
     # Answers to searches each process remembers (0: none).
     "SEARCH_ANSWER_CACHE_SIZE": 1000,
+    # Days the search log (queries without the person) is kept; the worker deletes older
+    # entries every hour. 0: kept until deleted by hand.
+    "SEARCH_LOG_DAYS": 180,
 
     # Page cache for anonymous visitors (Flask-Caching, per process)
     # Flask-Caching backend, e.g. SimpleCache or RedisCache.
@@ -94,6 +100,17 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_RETRY_MAX_SECONDS": 3600,
     # Attempts before a message is given up.
     "MAIL_MAX_ATTEMPTS": 8,
+    # Share of a target's business time after which the worker warns whoever works the
+    # request (0..1); the owners hear of the breach itself.
+    "WARN_AT_SHARE": 0.75,
+    # Hour of the day (in each agent's time zone) from which the worker sends the daily
+    # digest of what is due today.
+    "DIGEST_HOUR": 7,
+    # Address replies to notifications go to, e.g. portal@example.com; each mail's Reply-To
+    # is portal+<ref>.<token>@example.com (docs/mail-in.md); None: no Reply-To.
+    "REPLY_ADDRESS": None,
+    # Days a reply address in a notification stays valid.
+    "REPLY_TOKEN_DAYS": 90,
 
     # Webhooks (docs/webhooks.md), delivered by send-mail --loop or deliver-webhooks
     # True: hooks may post over http to localhost and to private addresses (tests, labs only).

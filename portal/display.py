@@ -31,6 +31,8 @@ STATUS_NAMES = {
 }
 STAFF_STATUS_NAMES = {**STATUS_NAMES, "waiting": _l("Waiting on the requester")}
 STATE_NAMES = {"on_track": _l("On track"), "at_risk": _l("At risk"), "breached": _l("Overdue")}
+PRIORITY_NAMES = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"),
+                  "critical": _l("Critical")}
 
 
 def translate(message: str) -> str:
@@ -87,6 +89,10 @@ def status_name(status: str, staff: bool = False) -> str:
     return str((STAFF_STATUS_NAMES if staff else STATUS_NAMES).get(status, status))
 
 
+def priority_name(priority: str) -> str:
+    return str(PRIORITY_NAMES.get(priority, priority))
+
+
 def state_name(state: str | None) -> str:
     return str(STATE_NAMES.get(state, "")) if state else ""
 
@@ -129,4 +135,5 @@ def init_app(app: Flask) -> None:
                                  translate=translate_filter, filesize=filesize,
                                  datetime=datetime_filter, decimal=decimal_filter,
                                  answer=answer_filter)
-    app.jinja_env.globals.update(status_name=status_name, state_name=state_name)
+    app.jinja_env.globals.update(status_name=status_name, state_name=state_name,
+                                 priority_label=priority_name)

@@ -6,6 +6,8 @@ when `send-mail` delivers it, so the domain needs no templates or translations.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,7 +29,16 @@ def smtp_settings() -> SmtpSettings:
     config = current_app.config
     return SmtpSettings(host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]),
                         user=config["SMTP_USER"], password=config["SMTP_PASSWORD"],
-                        starttls=bool(config["SMTP_STARTTLS"]), sender=config["MAIL_FROM"])
+                        starttls=bool(config["SMTP_STARTTLS"]), sender=config["MAIL_FROM"],
+                        reply_address=config["REPLY_ADDRESS"] or None,
+                        reply_secret=reply_secret(),
+                        reply_days=int(config["REPLY_TOKEN_DAYS"]))
+
+
+def reply_secret() -> bytes:
+    """The key of reply tokens: derived from the app's secret, used for nothing else."""
+    return hmac.new(str(current_app.config["SECRET_KEY"]).encode(), b"portal reply address",
+                    hashlib.sha256).digest()
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -54,11 +65,16 @@ def compose(message: OutboxMessage) -> tuple[str, str]:
         return format_time(datetime.fromisoformat(value), "due", zone=zone, locale=locale)
 
     with force_locale(locale):
-        return _WRITERS[message.kind](data, when, _link(data["ref"]))
+        link = _link(data["ref"]) if data.get("ref") else _home_link()
+        return _WRITERS[message.kind](data, when, link)
 
 
 def _link(ref: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/requests/{ref}"
+
+
+def _home_link() -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/"
 
 
 def _deadlines(data: dict[str, Any], when: When) -> list[str]:
@@ -145,11 +161,15 @@ def _requester_status(data: dict[str, Any], when: When, link: str) -> tuple[str,
     return subject, "\n".join(lines) + "\n"
 
 
+from .alert_mail import ALERT_WRITERS  # noqa: E402
 from .approval_mail import APPROVAL_WRITERS  # noqa: E402
 from .feedback_mail import FEEDBACK_WRITERS  # noqa: E402  (they use the helpers above)
+from .workbench_mail import WORKBENCH_WRITERS  # noqa: E402
 
 _WRITERS = {
     "submitted": _submitted, "new_request": _new_request, "comment": _comment,
     "requester_comment": _requester_comment, "status": _status,
     "requester_status": _requester_status, **FEEDBACK_WRITERS, **APPROVAL_WRITERS,
+    **WORKBENCH_WRITERS,
+    **ALERT_WRITERS,
 }

@@ -16,6 +16,7 @@ from catalog.markdown import render_markdown
 from catalog.models import Department, Offering
 from catalog.permissions import can
 
+from .form_errors import field_errors
 from .security_headers import markdown_image_sources
 
 
@@ -117,12 +118,16 @@ def user_can(action: str, target: object = None) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from . import entry_texts
+
+    entry_texts.init_app(app)
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["rfc3339"] = rfc3339
     app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale,
                                  facet_link=facet_link,
-                                 commitment_line=commitment_line, offering_url=offering_url)
+                                 commitment_line=commitment_line, offering_url=offering_url,
+                                 field_errors=field_errors)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

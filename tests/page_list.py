@@ -19,7 +19,7 @@ PAGES = (
     "/manage/departments/<dept>/settings/history/compare",
     "/manage/departments/<dept>/people", "/manage/departments/<dept>/webhooks",
     "/manage/new-department", "/manage/audit", "/manage/webhooks",
-    "/manage/webhooks/<int:hook_id>",
+    "/manage/webhooks/<int:hook_id>", "/manage/<dept>/searches", "/manage/synonyms",
     "/manage/departments/<dept>/reply-templates",
     "/manage/departments/<dept>/reply-templates/<int:template_id>",
 )

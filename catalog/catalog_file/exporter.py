@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy import select
@@ -56,6 +57,8 @@ def offering_to_dict(offering: Offering) -> dict[str, Any]:
         data["approval"] = list(offering.approval)
     if offering.review_interval_months != 12:
         data["review_interval_months"] = offering.review_interval_months
+    if offering.translations:
+        data["translations"] = copy.deepcopy(offering.translations)
     return data
 
 
@@ -89,7 +92,10 @@ def department_to_dict(department: Department, offerings: list[Offering]) -> dic
         "code": department.code,
         "name": department.name,
         "description": department.description,
+        "language": department.language,
     }
+    if department.translations:
+        data["translations"] = copy.deepcopy(department.translations)
     if department.contact_email:
         data["contact_email"] = department.contact_email
     data["confidential"] = department.confidential

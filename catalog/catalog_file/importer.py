@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from .. import audit
 from ..errors import ValidationError
 from ..messages import _
-from ..models import PRIORITIES, Commitment, Department, DepartmentRole, Offering
+from ..models import LANGUAGES, PRIORITIES, Commitment, Department, DepartmentRole, Offering
 from ..people.accounts import get_or_create_user
 from ..revision import bump_catalog_revision
+from .translations import validate_department_translations
 from .validate import (
     CODE,
     DEPARTMENT_KEYS,
@@ -86,6 +87,7 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
         "code": code,
         "name": _text(raw, "name", path, problems, required=True, max_length=200),
         "description": _text(raw, "description", path, problems),
+        "language": raw.get("language") or default_language,
         "contact_email": _text(raw, "contact_email", path, problems, max_length=254) or None,
         # None: as it is (a new department is not confidential).
         "confidential": raw.get("confidential"),
@@ -95,6 +97,12 @@ def validate_department(raw: Any, path: str, problems: Problems, *, day_minutes:
     }
     if department["confidential"] is not None and not isinstance(department["confidential"], bool):
         problems.add(_join(path, "confidential"), _("must be true or false"))
+    if department["language"] not in LANGUAGES:
+        problems.add(_join(path, "language"),
+                     _("unknown language %(value)r; one of %(allowed)s",
+                       value=department["language"], allowed=", ".join(LANGUAGES)))
+    department["translations"] = validate_department_translations(
+        raw, department["language"], path, problems)
     if department["contact_email"] and not EMAIL.match(department["contact_email"]):
         problems.add(_join(path, "contact_email"), _("is not an e-mail address"))
     for role in ("owners", "agents", "approvers"):
@@ -221,7 +229,7 @@ def apply_department(session: Session, values: dict[str, Any], summary: ImportSu
         summary.created.append(values["slug"])
     else:
         summary.updated.append(values["slug"])
-    for key in ("code", "name", "description", "contact_email"):
+    for key in ("code", "name", "description", "contact_email", "language", "translations"):
         setattr(department, key, values[key])
     if values["confidential"] is not None:
         department.confidential = values["confidential"]
@@ -286,7 +294,7 @@ OFFERING_COLUMNS = (
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",
     "included", "not_included", "prerequisites", "process", "first_response_minutes",
     "resolution_minutes", "form", "review_interval_months", "priority_targets",
-    "employee_priorities", "priority_hints", "approval",
+    "employee_priorities", "priority_hints", "approval", "translations",
 )
 
 

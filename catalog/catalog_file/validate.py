@@ -32,16 +32,17 @@ CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d\Z")
 DEFAULT_DAY_MINUTES = 540
 
 DEPARTMENT_KEYS = {
-    "slug", "code", "name", "description", "contact_email", "owners", "agents", "approvers",
-    "business_hours", "commitments", "offerings", "confidential",
+    "slug", "code", "name", "description", "language", "translations", "contact_email",
+    "owners", "agents", "approvers", "business_hours", "commitments", "offerings", "confidential",
 }
 OFFERING_KEYS = {
     "slug", "title", "status", "language", "summary", "description", "keywords", "audience",
     "service_standard", "commitment", "form", "replaced_by", "review_interval_months",
     "priorities",
-    "approval",
+    "approval", "translations",
 }
-FIELD_KEYS = {"name", "label", "type", "required", "help", "choices", "show_if", *RULE_KEYS}
+FIELD_KEYS = {"name", "label", "type", "required", "help", "choices", "show_if", "translations",
+              *RULE_KEYS}
 # Keys the API adds when it shows an offering; sending them back is harmless.
 READ_ONLY_KEYS = {"id", "url", "department", "etag", "version", "created_at", "updated_at",
                   "reviewed_at", "review_due", "commitments"}
@@ -144,8 +145,11 @@ def _duration(value: Any, path: str, day_minutes: int, problems: Problems) -> in
         return None
 
 
-def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, Any]]:
-    """The request form's field definitions, in order."""
+def validate_form(value: Any, path: str, problems: Problems,
+                  language: str = "en") -> list[dict[str, Any]]:
+    """The request form's field definitions, in order (their texts in `language`)."""
+    from .translations import validate_field_translations  # it builds on this module's helpers
+
     if value is None:
         return []
     if not isinstance(value, list):
@@ -189,6 +193,10 @@ def validate_form(value: Any, path: str, problems: Problems) -> list[dict[str, A
             field["choices"] = choices
         if field["type"] in FIELD_TYPES:
             validate_rules(raw, field, field_path, problems.add)
+        translations = validate_field_translations(raw, language, field.get("choices") or [],
+                                                   field_path, problems)
+        if translations:
+            field["translations"] = translations
         fields.append(field)
         entries.append((index, field, raw))
     validate_links(entries, path, problems.add)
@@ -205,16 +213,17 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
     slug = _text(raw, "slug", path, problems, required=True, max_length=80)
     if slug and not SLUG.match(slug):
         problems.add(_join(path, "slug"), _("use lowercase letters, digits and single hyphens"))
+    language = raw.get("language") or default_language
     offering: dict[str, Any] = {
         "slug": slug,
         "title": _text(raw, "title", path, problems, required=True, max_length=200),
         "status": raw.get("status") or "published",
-        "language": raw.get("language") or default_language,
+        "language": language,
         "summary": _text(raw, "summary", path, problems, max_length=500),
         "description": _text(raw, "description", path, problems),
         "keywords": _string_list(raw, "keywords", path, problems),
         "audience": _string_list(raw, "audience", path, problems, allowed=AUDIENCES),
-        "form": validate_form(raw.get("form"), _join(path, "form"), problems),
+        "form": validate_form(raw.get("form"), _join(path, "form"), problems, language),
         "first_response_minutes": None,
         "resolution_minutes": None,
         "replaced_by": _text(raw, "replaced_by", path, problems, max_length=200) or None,
@@ -241,8 +250,10 @@ def validate_offering(raw: Any, path: str, problems: Problems, *, day_minutes: i
         for section in ("included", "not_included", "prerequisites", "process"):
             offering[section] = _text(standard, section, standard_path, problems)
     from .priorities import validate_priority_settings  # it builds on this module's helpers
+    from .translations import validate_offering_translations
 
     validate_priority_settings(raw, path, problems, day_minutes, offering)
+    offering["translations"] = validate_offering_translations(raw, language, path, problems)
     commitment = raw.get("commitment")
     if commitment is not None and not isinstance(commitment, list):
         commitment_path = _join(path, "commitment")

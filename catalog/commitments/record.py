@@ -30,6 +30,8 @@ from ..models.departments import PRIORITIES
 WINDOWS = (30, 90)
 WEEKS = 13
 MIN_MEASURED = 5
+# The share on time that the weekly charts draw as their goal line: nine requests in ten.
+ON_TIME_GOAL = 0.9
 MEASURES = ("first_response", "resolution")
 
 
@@ -87,8 +89,8 @@ class Measure:
             setattr(self, f"p90_{metric}", nearest_rank(histogram, 90))
 
 
-def _share(kept: int, known: int) -> float | None:
-    return kept / known if known >= MIN_MEASURED else None
+def _share(kept: int, known: int, minimum: int = MIN_MEASURED) -> float | None:
+    return kept / known if known >= minimum else None
 
 
 @dataclass
@@ -114,15 +116,34 @@ class WindowRecord:
 
 @dataclass(frozen=True)
 class Week:
-    """One bar of the weekly chart: outcomes known and kept for requests created that week."""
+    """One group of the weekly chart: first-response and resolution outcomes known and kept,
+    for the requests created that week."""
 
     start: datetime
-    known: int
-    kept: int
+    first_response_known: int = 0
+    first_response_kept: int = 0
+    resolution_known: int = 0
+    resolution_kept: int = 0
+
+    @property
+    def known(self) -> int:
+        return self.first_response_known + self.resolution_known
+
+    @property
+    def kept(self) -> int:
+        return self.first_response_kept + self.resolution_kept
 
     @property
     def share(self) -> float | None:
         return self.kept / self.known if self.known else None
+
+    @property
+    def first_response_share(self) -> float | None:
+        return _share(self.first_response_kept, self.first_response_known, 1)
+
+    @property
+    def resolution_share(self) -> float | None:
+        return _share(self.resolution_kept, self.resolution_known, 1)
 
 
 @dataclass
@@ -140,7 +161,7 @@ def empty_record(now: datetime, windows: tuple[int, ...] = WINDOWS,
                  weeks: int = WEEKS) -> Record:
     """The record of a department or offering without any request in the windows."""
     return Record(windows={days: WindowRecord(days) for days in windows},
-                  weeks=[Week(start, 0, 0) for start in week_starts(now, weeks)])
+                  weeks=[Week(start) for start in week_starts(now, weeks)])
 
 
 def week_starts(now: datetime, weeks: int) -> list[datetime]:
@@ -165,8 +186,10 @@ def add_segment(record: Record, begins: datetime, now: datetime, priority: str,
     if starts and begins >= starts[0]:
         index = max(i for i, start in enumerate(starts) if start <= begins)
         old = record.weeks[index]
-        record.weeks[index] = Week(old.start, old.known + fr_known + res_known,
-                                   old.kept + fr_kept + res_kept)
+        record.weeks[index] = Week(old.start, old.first_response_known + fr_known,
+                                   old.first_response_kept + fr_kept,
+                                   old.resolution_known + res_known,
+                                   old.resolution_kept + res_kept)
 
 
 def nearest_rank(histogram: list[tuple[int, int]], percent: int) -> int | None:

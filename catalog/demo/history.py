@@ -78,12 +78,25 @@ def load_demo_history(session: Session, now: datetime | None = None, days: int =
             if allowed:
                 added.append(replay.request(offering, rng.choice(allowed), created).id)
                 _forget(session)
+    _review_dates(session, random.Random(seed + 1), now)
     # The replay wrote notifications as it went; nobody should get mail about the past.
     for start in range(0, len(added), 500):
         session.execute(delete(OutboxMessage).where(
             OutboxMessage.request_id.in_(added[start:start + 500])))
     session.flush()
     return len(added)
+
+
+def _review_dates(session: Session, rng: random.Random, now: datetime) -> None:
+    """A catalog in use: most entries reviewed in the last year, one in nine never, one in
+    eleven long ago (overdue), so owners' review lists show each case."""
+    offerings = session.scalars(select(Offering).where(Offering.reviewed_at.is_(None))
+                                .order_by(Offering.id))
+    for number, offering in enumerate(offerings):
+        if number % 9 == 4:
+            continue
+        months = 14 if number % 11 == 6 else rng.randint(1, 10)
+        offering.reviewed_at = now - timedelta(days=30 * months + rng.randint(0, 20))
 
 
 def _forget(session: Session) -> None:

@@ -1,5 +1,6 @@
 """The catalog's data model (SQLAlchemy 2 typed models)."""
 
+from .alerts import ALERT_KINDS, SentAlert, SentDigest
 from .approvals import APPROVAL_KINDS, APPROVAL_STATES, RequestApproval
 from .attachments import Attachment
 from .audit import AuditEntry
@@ -26,6 +27,7 @@ from .requests import (
     ServiceRequest,
 )
 from .rollups import AdherenceDay, AdherenceHistogram
+from .search_log import SEARCH_SOURCES, SearchLogEntry, SynonymList
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 from .webhooks import (
     DELIVERY_STATUSES,
@@ -51,4 +53,6 @@ __all__ = [
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
     "ReplyTemplate",
+    "ALERT_KINDS", "SentAlert", "SentDigest",
+    "SEARCH_SOURCES", "SearchLogEntry", "SynonymList",
 ]

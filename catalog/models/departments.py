@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +27,9 @@ class Department(Base):
     code: Mapped[str] = mapped_column(String(10), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The language of name and description; the other language's are in `translations`.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     contact_email: Mapped[str | None] = mapped_column(String(254))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
     work_days: Mapped[str] = mapped_column(String(40), default="mon,tue,wed,thu,fri")

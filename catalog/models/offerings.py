@@ -57,6 +57,9 @@ class Offering(Base):
     # A one-line hint per priority shown on the form, e.g. {"critical": "A line stands still"}.
     priority_hints: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     form: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # The other language's texts in the catalog file's shape, e.g. {"de": {"title": ..,
+    # "service_standard": {..}}}; the texts above are in `language` (catalog/translations.py).
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     # Who approves a request before the department starts, in order: "manager" (the
     # requester's), "department" (its approvers); empty: no approval.
     approval: Mapped[list[str]] = mapped_column(default=list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -106,7 +106,8 @@ class ServiceRequest(Base):
 
 
 class RequestEvent(Base):
-    """One entry of a request's timeline: created, comment, status change, assignment."""
+    """One entry of a request's timeline: created, comment, status change, assignment, priority
+    change, move to another department; a "note" is internal (its department's staff only)."""
 
     __tablename__ = "request_event"
 
@@ -123,6 +124,9 @@ class RequestEvent(Base):
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # What a "priority" or "moved" event changed: {"old": "normal", "new": "high"}, or the
+    # departments and offerings as they were named then ({"from_department": ..., ...}).
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="events")

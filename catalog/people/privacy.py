@@ -43,6 +43,7 @@ from ..models import (
     UserSession,
     utcnow,
 )
+from ..requests.notes import requester_events
 from ..revision import bump_catalog_revision
 from ..uploads import FileStore
 
@@ -159,7 +160,7 @@ def _request_json(item: ServiceRequest, rating: Feedback | None, follow_up: Foll
                          "content_type": a.content_type} for a in item.attachments],
         "events": [{"kind": e.kind, "by": "you" if e.actor_id == item.requester_id else "staff",
                     "body": e.body, "old_status": e.old_status, "new_status": e.new_status,
-                    "created_at": _iso(e.created_at)} for e in item.events],
+                    "created_at": _iso(e.created_at)} for e in requester_events(item)],
         "rating": None if rating is None else {
             "rating": rating.rating, "comment": rating.comment,
             "created_at": _iso(rating.created_at), "updated_at": _iso(rating.updated_at)},

@@ -19,12 +19,15 @@ MAX_ROWS = 500
 
 
 def search_database(session: Session, parsed: ParsedQuery, criteria: Criteria) -> SearchResults:
-    """Published offerings whose title, summary or keywords contain any of the words."""
+    """Published offerings whose title, summary or keywords (in either language) contain any
+    of the words."""
     results = SearchResults(criteria=criteria, query=parsed.text, degraded=True)
     words = [w.lower() for w in (*parsed.words, *(w for p in parsed.phrases for w in p))]
     if not words:
         return results
-    columns = (Offering.title, Offering.summary, cast(Offering.keywords, String))
+    # The other language's texts too (all of them: title, summary, keywords and the rest).
+    columns = (Offering.title, Offering.summary, cast(Offering.keywords, String),
+               cast(Offering.translations, String))
     conditions = [func.lower(column).contains(word, autoescape=True)
                   for word in words for column in columns]
     query = (select(Offering).join(Offering.department)

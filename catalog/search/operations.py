@@ -20,6 +20,8 @@ from .query import BuiltQuery, ParsedQuery, QueryBuilder, parse_query
 from .results import Criteria, Hit, SearchResults, Suggestion
 from .schema import ZONES, body_parts, language_of
 from .spelling import SuggestionCache
+from .synonym_list import thesaurus_for
+from .synonyms import Thesaurus, build_with_synonyms
 from .view import IndexView
 
 log = logging.getLogger(__name__)
@@ -49,8 +51,9 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 answer = index.answers.get(key) if key is not None else None
                 rows = view.memo.rows if view.current else None
                 if answer is None:
+                    thesaurus = thesaurus_for(session, view if view.current else None)
                     built, raw, criteria, suggestion = _ask(view, parsed, criteria, spelling,
-                                                            index.time_limit)
+                                                            index.time_limit, thesaurus)
                     names, current = view.department_names, view.current
             break
         except IndexUnavailable:
@@ -74,13 +77,15 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
 
 
 def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: bool,
-         time_limit: float) -> tuple[BuiltQuery, searching.RawResults, Criteria, str | None]:
+         time_limit: float, thesaurus: Thesaurus | None = None,
+         ) -> tuple[BuiltQuery, searching.RawResults, Criteria, str | None]:
     """Run the query on the view: (query, raw results, criteria as answered, suggestion).
 
     One deadline for all of it, typos' look-ups included; past it, the answer is partial."""
     deadline = Deadline(time_limit)
-    built = QueryBuilder(view.reader, view.vocabulary, memo=view.memo.words,
-                         deadline=deadline).build(parsed)
+    builder = QueryBuilder(view.reader, view.vocabulary, memo=view.memo.words,
+                           deadline=deadline)
+    built = build_with_synonyms(builder, parsed, thesaurus)
     raw = _run(view, built, criteria, deadline)
     if raw.total and not raw.hits:  # past the last page: show the last one
         last_page = (raw.total - 1) // criteria.per_page + 1
@@ -118,7 +123,7 @@ _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Off
           Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
           Offering.priority_targets,
           Offering.version, Offering.description, Offering.included, Offering.not_included,
-          Offering.prerequisites, Offering.process)
+          Offering.prerequisites, Offering.process, Offering.translations)
 # One statement: a department has a handful of commitments (rows repeat per commitment).
 _DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
 _PAGE_ROWS = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
@@ -193,8 +198,10 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
     return hits
 
 
-def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> list[Suggestion]:
-    """Titles for search as you type: title and keyword matches, the last word as a prefix."""
+def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,
+            language: str | None = None) -> list[Suggestion]:
+    """Titles for search as you type: title and keyword matches, the last word as a prefix;
+    titles in `language` where the offering has one."""
     parsed: ParsedQuery = parse_query(text)
     if parsed.empty:
         return []
@@ -208,5 +215,6 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8) -> 
     except Exception:  # typing ahead is a nicety: never an error
         log.info("suggestions for %r unavailable", parsed.text, exc_info=True)
         return []
-    return [Suggestion(hit.offering_id, fields["title"], fields["department"], fields["slug"])
+    return [Suggestion(hit.offering_id, (fields.get("titles") or {}).get(language)
+                       or fields["title"], fields["department"], fields["slug"])
             for hit, fields in zip(raw.hits, stored, strict=True)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh.fields import ID, STORED, TEXT, Schema
@@ -13,7 +13,7 @@ from ..models import Offering
 from .text import exact_analyzer, language_analyzer, prefix_analyzer, spelling_analyzer
 
 # Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 LANGUAGES = ("de", "en")
 # Zones of an offering and how much a match in each counts: title > keywords > summary > body.
 ZONES = {"title": 6.0, "keywords": 4.0, "summary": 2.5, "body": 1.0}
@@ -32,6 +32,8 @@ def build_schema() -> Schema:
         # Stored for search as you type, which answers without asking the database.
         "slug": STORED(),
         "title": STORED(),
+        # {language: title} of the other language's titles, for search as you type.
+        "titles": STORED(),
         "meta": STORED(),
         "exact": TEXT(analyzer=exact_analyzer(), phrase=False),
         "prefix": TEXT(analyzer=prefix_analyzer(), phrase=False),
@@ -68,8 +70,12 @@ def plain_text(markdown: str | None) -> str:
 
 def body_parts(offering: Offering) -> Iterator[str]:
     """Description and service standard sections as plain text, one at a time."""
-    for part in (offering.description, offering.included, offering.not_included,
-                 offering.prerequisites, offering.process):
+    yield from _plain_parts((offering.description, offering.included, offering.not_included,
+                             offering.prerequisites, offering.process))
+
+
+def _plain_parts(parts: Iterable[str | None]) -> Iterator[str]:
+    for part in parts:
         text = plain_text(part)
         if text:
             yield text
@@ -109,4 +115,29 @@ def document_for(offering: Offering) -> dict[str, Any]:
         f"summary_{language}": offering.summary or "",
         f"body_{language}": f"{body}\n{department.name}",
     }
+    for other, texts in translated_texts(offering):
+        # The other language's texts, analysed in that language: either language finds it.
+        words = "\n".join((texts["title"], texts["keywords"], texts["summary"]))
+        document["exact"] += f"\n{words}\n{texts['body']}"
+        document["prefix"] += f"\n{texts['title']}\n{texts['keywords']}"
+        document["spelling"] += f"\n{words}"
+        if texts["title"]:
+            document.setdefault("titles", {})[other] = texts["title"]
+        for zone in ZONES:
+            document[f"{zone}_{other}"] = texts[zone]
     return document
+
+
+def translated_texts(offering: Offering) -> Iterator[tuple[str, dict[str, str]]]:
+    """(language, {zone: text}) for each language the offering has translations in."""
+    own = language_of(offering)
+    for other, texts in (offering.translations or {}).items():
+        if other not in LANGUAGES or other == own or not isinstance(texts, dict):
+            continue
+        standard = texts.get("service_standard") or {}
+        body = _plain_parts((texts.get("description"), *(
+            standard.get(section) for section in ("included", "not_included",
+                                                  "prerequisites", "process"))))
+        yield other, {"title": texts.get("title") or "",
+                      "keywords": " ; ".join(texts.get("keywords") or []),
+                      "summary": texts.get("summary") or "", "body": "\n".join(body)}

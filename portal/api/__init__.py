@@ -42,4 +42,4 @@ def protect_writes() -> tuple[Response, int] | None:
     return None
 
 
-from . import catalog_write, departments, feedback, openapi, requests, search  # noqa: E402,F401  (registers the routes)
+from . import catalog_write, departments, feedback, openapi, requests, search, workbench  # noqa: E402,F401  (registers the routes)

@@ -39,7 +39,10 @@ def visible_offering(dept: str, slug: str) -> Offering:
 
 
 def offering_json(offering: Offering) -> dict[str, Any]:
+    """The offering in the catalog file format: its texts in its own `language`, the other
+    language's in `translations` (an empty object when there are none)."""
     data = offering_to_dict(offering)
+    data.setdefault("translations", {})
     data.update(
         id=offering.id,
         department=offering.department.slug,
@@ -51,6 +54,12 @@ def offering_json(offering: Offering) -> dict[str, Any]:
         ],
     )
     return data
+
+
+def listed_translations(offering: Offering) -> dict[str, dict[str, str]]:
+    """The other language's title and summary, as a list of offerings shows them."""
+    return {language: {key: texts[key] for key in ("title", "summary") if texts.get(key)}
+            for language, texts in (offering.translations or {}).items()}
 
 
 @bp.get("/departments")
@@ -69,13 +78,16 @@ def department(dept: str) -> Response:
         "code": item.code,
         "name": item.name,
         "description": item.description,
+        "language": item.language,
+        "translations": item.translations or {},
         "contact_email": item.contact_email,
         "url": department_url(item),
         "business_hours": business_hours_to_dict(item),
         "commitments": commitments_to_list(item),
         "offerings": [
             {"id": o.id, "slug": o.slug, "title": o.title, "summary": o.summary,
-             "language": o.language, "audience": o.audience, "url": offering_url(o)}
+             "language": o.language, "translations": listed_translations(o),
+             "audience": o.audience, "url": offering_url(o)}
             for o in directory.listed_offerings(db.session, item, per_page=10_000).items
         ],
         "adherence": adherence.record_for(db.session, "department", item.id).as_json(),

@@ -92,9 +92,14 @@ SPEC: dict[str, Any] = {
         "/departments": {"get": _operation("All departments with their number of offerings",
                                            result={"type": "array", "items": JSON_OBJECT})},
         "/departments/{dept}": {"get": _operation(
-            "A department with offerings, commitments and adherence", parameters=(DEPT,))},
+            "A department with offerings, commitments and adherence; `name` and `description` "
+            "are in its `language`, the other language's in `translations` ({de: {name, "
+            "description}}); each offering has `translations` with its other title and "
+            "summary", parameters=(DEPT,))},
         "/departments/{dept}/{offering}": {
-            "get": _operation("An offering in the catalog file format, with id and ETag",
+            "get": _operation("An offering in the catalog file format, with id and ETag; its "
+                              "texts in its `language`, the other language's in `translations` "
+                              "(an object, empty when there are none)",
                               parameters=(DEPT, OFFERING)),
             "put": _operation(
                 "Create or replace an offering (owners, admins); If-Match makes a stale write "
@@ -102,7 +107,10 @@ SPEC: dict[str, Any] = {
                     "name": "If-Match", "in": "header", "required": False,
                     "schema": {"type": "string"}}), body=JSON_OBJECT, auth=True),
         },
-        "/search": {"get": _operation("Full-text search with facets and did-you-mean", parameters=(
+        "/search": {"get": _operation(
+            "Full-text search with facets and did-you-mean; `search_id` names the search in "
+            "the search log (kept without the person; null on later pages): open a result's "
+            "`url` with `?from_search=<search_id>` to record which one helped", parameters=(
             _query("q", "Any text"), _query("department", "Department slug"),
             _query("audience", "employee, temporary, contractor or shareholder"),
             _query("page", "Page number", "integer"),
@@ -156,6 +164,30 @@ SPEC: dict[str, Any] = {
             auth=True, body={"type": "object", "required": ["decision"], "properties": {
                 "decision": {"type": "string", "enum": ["approve", "reject"]},
                 "comment": {"type": "string"}}})},
+        "/requests/{ref}/notes": {"post": _operation(
+            "Write an internal note (the department's staff; 403 for anyone else who sees the "
+            "request, 404 for whoever does not, 422 without a body). Notes are never among a "
+            "request's `events`, in e-mails or webhooks; the request's JSON lists them as "
+            "`notes` for the department's staff only", parameters=(REF,), status="201",
+            auth=True, body={"type": "object", "required": ["body"],
+                             "properties": {"body": {"type": "string"}}})},
+        "/requests/{ref}/assignee": {"post": _operation(
+            "Hand the request to an agent or owner of its department, who is told by e-mail "
+            "(`email` null or empty: nobody); 403 unless the caller works the department's "
+            "queue, 409 when it is not open, 422 for an address that is not the department's "
+            "staff", parameters=(REF,), auth=True,
+            body={"type": "object", "required": ["email"],
+                  "properties": {"email": {"type": ["string", "null"], "format": "email"}}})},
+        "/requests/{ref}/priority": {"post": _operation(
+            "Change the priority with a reason (the department's staff); both due times are "
+            "counted again from the clock's start (creation, or the last approval) under the "
+            "commitment for the new priority, and the change is on the timeline (`kind` "
+            "`priority`, `details` {old, new}); 403 for anyone else who sees it, 409 when it "
+            "is not open, 422 for a priority the offering does not publish or no reason",
+            parameters=(REF,), auth=True,
+            body={"type": "object", "required": ["priority", "reason"],
+                  "properties": {"priority": {"type": "string"},
+                                 "reason": {"type": "string"}}})},
         "/requests/{ref}/feedback": {"post": _operation(
             "Rate a resolved request (the requester)", parameters=(REF,), status="201",
             auth=True, body={"type": "object", "required": ["rating"], "properties": {
@@ -216,6 +248,21 @@ for _name in CORS_READ_PATHS:
             "Access-Control-Allow-Headers": {"schema": {"type": "string"}},
             "Access-Control-Max-Age": {"schema": {"type": "integer"}},
             "Allow": {"schema": {"type": "string"}}}}}}
+
+
+# The staff's actions on a request name each refusal (portal/api/workbench.py).
+WORKBENCH_REFUSALS = {
+    "403": "`forbidden`: the caller sees the request but does not work its department's queue",
+    "404": "`not_found`: no such request, or the caller may not see it",
+    "409": "`conflict`: the request is no longer open",
+    "422": "`validation_failed`: a field is wrong; its message is in `error.fields`",
+}
+for _name in ("/requests/{ref}/notes", "/requests/{ref}/assignee", "/requests/{ref}/priority"):
+    for _status, _description in WORKBENCH_REFUSALS.items():
+        if _status == "409" and _name.endswith("/notes"):
+            continue  # a note may be written on any request the caller works
+        SPEC["paths"][_name]["post"]["responses"][_status] = {
+            "$ref": "#/components/responses/Error", "description": _description}
 
 
 @bp.get("/openapi.json")

@@ -1,5 +1,5 @@
 """The request endpoints of the JSON API: create, read, comment, change status, add
-information, reopen.
+information, reopen (notes, hand-over and priority: portal/api/workbench.py).
 
 Same rules as the pages (the same catalog functions); errors are JSON with field messages.
 """
@@ -19,7 +19,7 @@ from catalog.errors import NotFound, ValidationError
 from catalog.messages import _
 from catalog.models import OPEN_STATUSES, Offering, RequestEvent, ServiceRequest, User
 from catalog.permissions import can
-from catalog.requests import approvals
+from catalog.requests import approvals, notes
 
 from ..changes import saving
 from ..due_display import explanation_json, request_explanations
@@ -52,12 +52,21 @@ def request_url(item: ServiceRequest) -> str:
 
 
 def event_json(event: RequestEvent) -> dict[str, Any]:
+    """One timeline entry; `details` says what a priority change or a move changed."""
     return {
         "id": event.id, "kind": event.kind, "at": iso(event.created_at),
         "actor": event.actor.name if event.actor else None, "body": event.body,
         "old_status": event.old_status, "new_status": event.new_status,
         "assignee": event.assignee.name if event.assignee else None,
+        "details": _details(event),
     }
+
+
+def _details(event: RequestEvent) -> dict[str, Any] | None:
+    """Names, not database ids, of what changed."""
+    if not event.details:
+        return None
+    return {key: value for key, value in event.details.items() if not key.endswith("_id")}
 
 
 def fields_json(item: ServiceRequest) -> dict[str, Any]:
@@ -101,7 +110,10 @@ def request_json(item: ServiceRequest) -> dict[str, Any]:
         "clock_started_at": iso(item.clock_started_at),
         "approvals": [approval_json(step) for step in item.approvals],
         "fields": fields_json(item),
-        "events": [event_json(event) for event in item.events],
+        # Internal notes are never among the events; the department's staff get them apart.
+        "events": [event_json(event) for event in notes.requester_events(item)],
+        **({"notes": [event_json(note) for note in notes.notes_of(item)]}
+           if notes.sees_notes(current_user, item) else {}),
     }
 
 

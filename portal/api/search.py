@@ -9,11 +9,13 @@ from flask_login import current_user
 
 from catalog.search import Hit, search, suggest
 
+from .. import entry_texts
 from ..extensions import db
 from ..indexing import search_index
 from ..rate_limits import search_api
 from ..rate_limits import suggest as suggest_limit
 from ..search.forms import SearchForm
+from ..search.log import log_search
 from . import bp
 
 SUGGESTIONS = 8
@@ -42,6 +44,8 @@ def search_endpoint() -> Response:
     form = SearchForm(request.args)
     found = search(search_index(), db.session,
                    form.criteria(per_page=current_app.config["PER_PAGE"]))
+    # Open a result with `?from_search=<search_id>` to tell the log which one helped.
+    search_id = log_search(form.q.data, found.total, "api") if found.query else None
     return jsonify({
         "total": found.total,
         "page": found.criteria.page,
@@ -51,6 +55,7 @@ def search_endpoint() -> Response:
         "suggestion": found.suggestion,
         "facets": found.facets,
         "partial": found.partial or found.degraded,
+        "search_id": search_id,
     })
 
 
@@ -59,7 +64,8 @@ def search_endpoint() -> Response:
 def suggest_endpoint() -> Response:
     """Titles for search as you type; `format=opensearch` answers in the browsers' format."""
     text = request.args.get("q", "")
-    found = suggest(search_index(), db.session, text, limit=SUGGESTIONS)
+    found = suggest(search_index(), db.session, text, limit=SUGGESTIONS,
+                    language=entry_texts.page_language())
     urls = [url_for("browse.offering", dept=s.department, offering=s.slug, _external=True)
             for s in found]
     if request.args.get("format") == "opensearch":

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,6 +11,7 @@ from catalog.requests.home_work import home_work
 
 from ..extensions import db
 from ..page_cache import cached_page
+from ..search.log import notes_opening
 from . import bp
 
 
@@ -33,7 +34,8 @@ def home() -> str:
     return render_template(
         "browse/home.html",
         departments=directory.departments_with_counts(db.session),
-        popular=directory.popular_offerings(db.session),
+        popular=directory.popular_offerings(
+            db.session, curated=current_app.config["POPULAR_FALLBACK"].split(",")),
         thanked=recognition.most_thanked(db.session),
         audience=viewer_audience(),
     )
@@ -69,6 +71,7 @@ def department(dept: str) -> str | Response:
 
 
 @bp.route("/departments/<dept>/<offering>")
+@notes_opening
 @cached_page()
 def offering(dept: str, offering: str) -> str | Response:
     found = directory.find_offering(db.session, dept, offering)

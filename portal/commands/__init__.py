@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from .check import check_command
     from .database import init_db
     from .mail import send_mail, worker
+    from .mail_in import mail_in
     from .people import people
     from .retention import purge_command
     from .rollups import rollups
@@ -25,5 +26,5 @@ def init_app(app: Flask) -> None:
     for command in (init_db, demo_data, import_command, export_command, users, catalog_empty,
                     demo_sign_ins_command, send_mail, reindex_command, people,
                     rollups, check_command, purge_command, remind_command, deliver_webhooks,
-                    webhooks, worker):
+                    webhooks, worker, mail_in):
         app.cli.add_command(command)

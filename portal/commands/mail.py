@@ -4,12 +4,15 @@ import time
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from catalog.mail_delivery import DeliveryReport, RetryPolicy, deliver_due, deliver_forever
+from catalog.search_log import purge_search_log
 
 from ..extensions import db
 from ..mail import compose, smtp_settings
+from .alerts import ALERT_EVERY_SECONDS, alert_due_requests
 from .approvals import REMIND_EVERY_SECONDS, remind_approvers
 from .retention import purge_expired_requests
 from .retries import configured_policy
@@ -52,11 +55,13 @@ def send_mail(loop: bool, interval: float, batch: int) -> None:
 @with_appcontext
 def worker(once: bool, interval: float, batch: int) -> None:
     """Deliver the outbox (mail and webhooks) and run the periodic jobs (approval reminders,
-    the retention rule): rounds until stopped, or one round with --once."""
+    breach warnings and digests, the retention rule): rounds until stopped, or one round
+    with --once."""
     if once:
         _mail_pass(batch)
         _deliver_webhooks_in_worker()
         _remind_in_worker()
+        _alert_in_worker()
         _purge_in_worker()
         return
     _work_until_stopped(interval)
@@ -79,6 +84,7 @@ def _work_until_stopped(interval: float) -> None:
                "stop with Ctrl-C.", err=True)
     purge_at = [time.monotonic()]  # the first pass purges, then once every hour
     remind_at = [time.monotonic()]  # and reminds approvers, then every quarter hour
+    alert_at = [time.monotonic()]  # and warns of targets nearly used up, then every minute
 
     def after_pass(report: DeliveryReport) -> None:
         _report(report, quiet_if_idle=True)
@@ -89,6 +95,9 @@ def _work_until_stopped(interval: float) -> None:
         if time.monotonic() >= remind_at[0]:
             remind_at[0] = time.monotonic() + REMIND_EVERY_SECONDS
             _remind_in_worker()
+        if time.monotonic() >= alert_at[0]:
+            alert_at[0] = time.monotonic() + ALERT_EVERY_SECONDS
+            _alert_in_worker()
 
     with contextlib.suppress(KeyboardInterrupt):
         deliver_forever(db.session, settings, compose, policy=policy, interval=interval,
@@ -98,7 +107,9 @@ def _work_until_stopped(interval: float) -> None:
 
 
 def _purge_in_worker() -> None:
-    """The retention rule (PORTAL_RETENTION_MONTHS); a failure is reported, mail goes on."""
+    """The retention rules (PORTAL_RETENTION_MONTHS, PORTAL_SEARCH_LOG_DAYS); a failure is
+    reported, mail goes on."""
+    _purge_search_log_in_worker()
     try:
         removal = purge_expired_requests()
     except Exception as error:  # noqa: BLE001 - the next hour tries again
@@ -107,6 +118,20 @@ def _purge_in_worker() -> None:
     if removal is not None and removal.requests:
         click.echo(f"Purged {removal.requests} expired request(s) and {len(removal.files)} "
                    "file(s).", err=True)
+
+
+def _purge_search_log_in_worker() -> None:
+    """Search log entries older than PORTAL_SEARCH_LOG_DAYS; a failure is reported."""
+    try:
+        removed = purge_search_log(db.session, int(current_app.config["SEARCH_LOG_DAYS"]))
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001 - the next hour tries again
+        db.session.rollback()
+        click.echo(f"Purging the search log failed: {error}", err=True)
+        return
+    if removed:
+        click.echo(f"Purged {removed} search log entr{'y' if removed == 1 else 'ies'}.",
+                   err=True)
 
 
 def _remind_in_worker() -> None:
@@ -118,6 +143,18 @@ def _remind_in_worker() -> None:
         return
     if reminded:
         click.echo(f"Reminded the approvers of {reminded} request(s).", err=True)
+
+
+def _alert_in_worker() -> None:
+    """Breach warnings, escalations and digests; a failure is reported, mail goes on."""
+    try:
+        alerts, digests = alert_due_requests()
+    except Exception as error:  # noqa: BLE001 - the next round tries again
+        click.echo(f"Warning of due requests failed: {error}", err=True)
+        return
+    if alerts or digests:
+        click.echo(f"Queued {alerts} warning(s) or escalation(s) and {digests} digest(s).",
+                   err=True)
 
 
 def _deliver_webhooks_in_worker() -> None:

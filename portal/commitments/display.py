@@ -55,3 +55,4 @@ def feedback_panel(item: ServiceRequest) -> dict[str, Any]:
 
 
 bp.add_app_template_global(adherence.MIN_MEASURED, "min_measured")
+bp.add_app_template_global(adherence.ON_TIME_GOAL, "on_time_goal")

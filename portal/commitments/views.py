@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 
 from catalog import public_record
+from catalog.commitments import comparison
 
 from ..extensions import db
 from ..page_cache import cached_page
@@ -12,7 +13,10 @@ from . import bp
 
 
 @bp.route("/commitments")
-@cached_page()
+@cached_page(params=("sort", "order"))
 def index() -> str:
-    return render_template("commitments/index.html",
-                           overview=public_record.commitments_overview(db.session))
+    sort, descending = comparison.parse_sort(request.args.get("sort"), request.args.get("order"))
+    page = public_record.commitments_page(db.session, sort, descending)
+    return render_template("commitments/index.html", overview=page.departments,
+                           comparison=page.comparison, sort=sort, descending=descending,
+                           compare_days=comparison.COMPARE_DAYS)

@@ -29,6 +29,7 @@ def manage_link() -> dict[str, object]:
 
 
 bp.add_app_template_global(reviews.review_due_at, "review_due_at")
+bp.add_app_template_global(reviews.stale_at, "review_stale_at")
 bp.add_app_template_global(reviews.is_overdue, "review_overdue")
 bp.add_app_template_test(reviews.is_overdue, "review_overdue")
 bp.add_app_template_filter(format_date, "format_date")
@@ -40,5 +41,6 @@ from . import (  # noqa: E402,F401
     history_views,
     offering_views,
     reply_template_views,
+    search_views,
     webhook_views,
 )

@@ -14,6 +14,7 @@ from catalog.errors import PermissionDenied, ValidationError
 from catalog.models import OFFERING_STATUSES, PRIORITIES, Offering
 from catalog.pagination import paginate
 from catalog.permissions import managed_departments, roles_in
+from catalog.translations import other_language
 
 from ..changes import saving
 from ..extensions import db
@@ -21,6 +22,7 @@ from . import bp
 from .form_data import loaded_snapshot, place_errors, settings_form_data, settings_raw
 from .forms import DepartmentSettingsForm
 from .lookup import editable_department, page_number, per_page
+from .translation_fields import name_description
 
 
 @bp.route("/")
@@ -61,14 +63,15 @@ def department(dept: str) -> str:
 def settings(dept: str) -> str | Response | tuple[str, int]:
     item = editable_department(dept)
     current = history.department_snapshot(item)
+    other = other_language(item.language)
     if request.method == "GET":
-        form = DepartmentSettingsForm(data={**settings_form_data(current),
+        form = DepartmentSettingsForm(data={**settings_form_data(current, other),
                                             "confidential": item.confidential})
         return render_settings(form, item)
     form = DepartmentSettingsForm()
     if not form.validate_on_submit():
         return render_settings(form, item, 422)
-    raw, rows = settings_raw(form)
+    raw, rows = settings_raw(form, other)
     try:
         with saving(reindex=True):
             changed = save_department_settings(db.session, item, raw, current_user,
@@ -77,7 +80,7 @@ def settings(dept: str) -> str | Response | tuple[str, int]:
         unplaced = place_errors(form, error, rows, "commitments", "commitments")
         return render_settings(form, item, 422, problems=unplaced)
     except SettingsConflict as conflict:
-        form.loaded.data = settings_form_data(conflict.current)["loaded"]
+        form.loaded.data = settings_form_data(conflict.current, other)["loaded"]
         return render_settings(form, item, 409, conflict=conflict)
     flash(_("Saved the settings of %(name)s.", name=item.name) if changed
           else _("Nothing changed."), "success")
@@ -89,5 +92,6 @@ def render_settings(form: DepartmentSettingsForm, department: object, status: in
     # The rows come back in the order of PRIORITIES; a tampered form still shows four of them.
     while len(form.commitments) < len(PRIORITIES):
         form.commitments.append_entry({"priority": PRIORITIES[len(form.commitments)]})
+    name_description(form, department.language)  # type: ignore[attr-defined]
     return render_template("manage/settings.html", form=form, department=department,
                            failed=status == 422, **context), status

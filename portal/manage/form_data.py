@@ -17,10 +17,16 @@ from catalog.numbers import whole_number
 
 from ..changes import show_on_form
 from .forms import DepartmentSettingsForm, OfferingForm
+from .translation_fields import (
+    BLANK_ROW_TEXTS,
+    field_translations,
+    offering_translations,
+    translation_form_data,
+)
 
 BLANK_ROW = {"name": "", "label": "", "type": "text", "required": False, "help": "",
              "choices": "", **{key: "" for key in RULE_KEYS}, "not_in_past": False,
-             "show_if": "", "show_if_values": ""}
+             "show_if": "", "show_if_values": "", **BLANK_ROW_TEXTS}
 NUMBER_RULES = ("min_length", "max_length", "min", "max", "step", "min_business_days_ahead",
                 "min_choices", "max_choices", "max_files")
 _PATH = re.compile(r"^(?P<key>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?")
@@ -36,7 +42,7 @@ def offering_form_data(snapshot: dict[str, Any], version: int | None) -> dict[st
     """What the edit form starts with, from an offering in the catalog file format."""
     standard = snapshot.get("service_standard") or {}
     commitment = snapshot.get("commitment") or {}
-    return {
+    data = {
         **{key: snapshot.get(key) or "" for key in ("title", "slug", "summary", "description")},
         "status": snapshot.get("status") or "draft",
         "language": snapshot.get("language") or "en",
@@ -51,6 +57,8 @@ def offering_form_data(snapshot: dict[str, Any], version: int | None) -> dict[st
         "form_fields": [_row_data(field) for field in snapshot.get("form") or []],
         "version": "" if version is None else str(version),
     }
+    translation_form_data(snapshot, data)
+    return data
 
 
 def _row_data(field: dict[str, Any]) -> dict[str, Any]:
@@ -124,6 +132,9 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
         if row.type.data in ("select", "multiselect"):
             field["choices"] = lines(row.choices.data)
         field.update(_rules_of(row, row.type.data, types))
+        translations = field_translations(row, form.language.data)
+        if translations:
+            field["translations"] = translations
         fields.append(field)
         rows.append(index)
     title = (form.title.data or "").strip()
@@ -148,6 +159,7 @@ def offering_raw(form: OfferingForm, creating: bool) -> tuple[dict[str, Any], li
     first = (form.first_response.data or "").strip()
     resolution = (form.resolution.data or "").strip()
     per_priority = priorities_raw(form, raw)
+    offering_translations(form, raw)
     if per_priority:
         # Own times of a priority replace those for every priority, which fill the others.
         given = {entry["priority"] for entry in per_priority}
@@ -234,11 +246,14 @@ def rebuild_rows(form: OfferingForm, command: str) -> tuple[list[dict[str, Any]]
 
 # Department settings -----------------------------------------------------------------------------
 
-def settings_form_data(snapshot: dict[str, Any]) -> dict[str, Any]:
+def settings_form_data(snapshot: dict[str, Any], other: str = "de") -> dict[str, Any]:
+    """What the settings form starts with; `other` is the department's second language."""
     hours = snapshot["business_hours"]
     by_priority = {c["priority"]: c for c in snapshot["commitments"]}
     return {
         "description": snapshot["description"], "contact_email": snapshot["contact_email"],
+        "tr_description": ((snapshot.get("translations") or {}).get(other) or {}).get(
+            "description") or "",
         "timezone": hours["timezone"], "days": hours["days"], "start": hours["start"],
         "end": hours["end"], "holidays": hours.get("holidays") or "",
         "commitments": [{"priority": p, **{k: by_priority.get(p, {}).get(k, "")
@@ -248,7 +263,8 @@ def settings_form_data(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def settings_raw(form: DepartmentSettingsForm) -> tuple[dict[str, Any], list[int]]:
+def settings_raw(form: DepartmentSettingsForm,
+                 other: str = "de") -> tuple[dict[str, Any], list[int]]:
     """The settings in the catalog file format, and the form row of each commitment given."""
     commitments, rows = [], []
     for index, entry in enumerate(form.commitments):
@@ -269,6 +285,7 @@ def settings_raw(form: DepartmentSettingsForm) -> tuple[dict[str, Any], list[int
                            "holidays": (form.holidays.data or "").strip() or None},
         "commitments": commitments,
         "confidential": bool(form.confidential.data),
+        "translations": {other: {"description": form.tr_description.data or ""}},
     }
     return raw, rows
 
@@ -320,10 +337,14 @@ def _field_for(form: Form, path: str, rows: list[int], list_key: str,
     if match is None:
         return None
     key, index, sub = match["key"], match["index"], match["sub"]
+    last = path.rpartition(".")[2]
     if key == list_key:
         if index is None or sub is None or int(index) >= len(rows):
             return None
-        return form[list_attr].entries[rows[int(index)]].form._fields.get(sub)
+        row = form[list_attr].entries[rows[int(index)]].form
+        return row._fields.get(f"tr_{last}" if sub == "translations" else sub)
+    if key == "translations":
+        return form._fields.get(f"tr_{last}") or form._fields.get(f"tr_standard_{last}")
     if key == "service_standard" and sub:
         return form._fields.get(f"standard_{sub}")
     if key == "commitment" and index is not None and "priority_rows" in form._fields:

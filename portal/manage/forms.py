@@ -21,6 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalog.clock import WEEKDAYS
 
+from ..display import priority_name
+
 
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a list of checkboxes (easier on a phone than a multi-select)."""
@@ -94,6 +96,12 @@ class FormFieldRow(Form):
         "The name of a choice field or checkbox above this one; empty: always shown."))
     show_if_values = TextAreaField(_l("has one of these answers"), render_kw={"rows": 2},
                                    description=_l("One per line; empty for a ticked checkbox."))
+    # The other language's texts (labels name the language: translation_fields.py).
+    tr_label = StringField(_l("Label"))
+    tr_help = StringField(_l("Help text"))
+    tr_choices = TextAreaField(_l("Choices"), render_kw={"rows": 3}, description=_l(
+        "One per line, in the order of the choices; what is stored stays the choice."))
+    tr_pattern_message = StringField(_l("Message when the pattern does not match"))
 
 
 class PriorityRow(Form):
@@ -103,8 +111,12 @@ class PriorityRow(Form):
     employee = BooleanField(_l("Employees may choose it"), default=True)
     hint = StringField(_l("Hint"), render_kw={"maxlength": 200}, description=_l(
         "One line, e.g. “A production line stands still”."))
+    tr_hint = StringField(_l("Hint"), render_kw={"maxlength": 200})
     first_response = StringField(_l("First response within"))
     resolution = StringField(_l("Resolution within"))
+
+    def row_label(self) -> str:
+        return priority_name(self.priority.data or "")
 
 
 class OfferingForm(FlaskForm):
@@ -131,11 +143,20 @@ class OfferingForm(FlaskForm):
     approval = SelectField(_l("Approval before the department starts"),
                            choices=APPROVAL_CHOICES, default="", description=_l(
                                "The response commitment starts with the last approval."))
+    # The other language's texts; each stands beside its own-language field.
+    tr_title = StringField(_l("Title"))
+    tr_summary = StringField(_l("Summary"))
+    tr_description = TextAreaField(_l("Description"), render_kw={"rows": 5})
+    tr_keywords = StringField(_l("Keywords"))
+    tr_standard_included = TextAreaField(_l("What is included"), render_kw={"rows": 4})
+    tr_standard_not_included = TextAreaField(_l("What is not included"), render_kw={"rows": 4})
+    tr_standard_prerequisites = TextAreaField(_l("What to prepare"), render_kw={"rows": 4})
+    tr_standard_process = TextAreaField(_l("How it is handled"), render_kw={"rows": 4})
     review_interval_months = StringField(
         _l("Review every (months)"), default="12", render_kw={"inputmode": "numeric"},
         description=_l("How often an owner checks that this entry is still right (1 to 60)."))
-    priority_rows = FieldList(FormField(PriorityRow))
-    form_fields = FieldList(FormField(FormFieldRow))
+    priority_rows = FieldList(FormField(PriorityRow), label=_l("Priority"))
+    form_fields = FieldList(FormField(FormFieldRow), label=_l("Form field"))
     version = HiddenField()
 
 
@@ -144,10 +165,16 @@ class CommitmentRow(Form):
     first_response = StringField(_l("First response within"))
     resolution = StringField(_l("Resolution within"))
 
+    def row_label(self) -> str:
+        return priority_name(self.priority.data or "")
+
 
 class DepartmentSettingsForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 6},
                                 description=_l("Markdown."))
+    # In the department's other language (labels: translation_fields.name_description).
+    tr_description = TextAreaField(_l("Description"), render_kw={"rows": 6},
+                                   description=_l("Markdown."))
     contact_email = StringField(_l("Contact e-mail"), render_kw={"type": "email"})
     timezone = StringField(_l("Time zone"), description=_l("e.g. Europe/Berlin"))
     days = MultiCheckboxField(_l("Working days"), choices=WEEKDAY_CHOICES)
@@ -157,7 +184,7 @@ class DepartmentSettingsForm(FlaskForm):
         "Country or country-region, e.g. DE, DE-BY, GB; empty: no public holidays."))
     confidential = BooleanField(_l("Confidential"), description=_l(
         "Nothing about the requesters is shown in public: no names or texts of thanks."))
-    commitments = FieldList(FormField(CommitmentRow))
+    commitments = FieldList(FormField(CommitmentRow), label=_l("Commitment"))
     loaded = HiddenField()
 
 

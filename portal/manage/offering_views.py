@@ -28,6 +28,7 @@ from .form_data import (
 )
 from .forms import FormFieldRow, OfferingForm, VersionForm
 from .lookup import editable_department, editable_offering, version_of
+from .translation_fields import name_languages
 
 BUILDER_COMMANDS = ("add", "remove", "up", "down", "preview")
 
@@ -55,9 +56,10 @@ def render_offering_form(form: OfferingForm, department: Department, offering: O
         # After a builder button (no script), the row it changed gets the keyboard focus.
         form.form_fields[focus_row].form.label.render_kw = {"autofocus": True}
     blank_row = FormFieldRow(prefix="form_fields-__index__-")
+    other = name_languages(form, blank_row)
     return render_template("manage/offering_form.html", form=form, department=department,
                            offering=offering, blank_row=blank_row, failed=status == 422,
-                           **context), status
+                           other_language=other, **context), status
 
 
 def builder_command() -> str | None:

@@ -24,7 +24,8 @@ from . import bp
 class ReplyTemplateForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": reply_templates.MAX_TITLE},
                         description=_l("What staff pick from the list, e.g. “Laptop ready”."))
-    body = TextAreaField(_l("Template text"), render_kw={"rows": 8, "maxlength": reply_templates.MAX_BODY},
+    body = TextAreaField(_l("Template text"),
+                         render_kw={"rows": 8, "maxlength": reply_templates.MAX_BODY},
                          description=_l("{name} becomes the requester's name and {ref} the "
                                         "request's reference; staff can edit the text before "
                                         "sending it."))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("queue", __name__, url_prefix="/manage/queue")
 
-from . import views  # noqa: E402,F401  (registers the routes)
+from . import views, workbench  # noqa: E402,F401  (registers the routes)

@@ -74,7 +74,10 @@ def _constraints(definition: FormField, earliest: date | None) -> dict[str, Any]
     return attributes
 
 
-def _field(definition: FormField, max_mb: int, earliest: date | None = None) -> Field:
+def _field(definition: FormField, max_mb: int, earliest: date | None = None,
+           shown: dict[str, str] | None = None) -> Field:
+    """The input for one field; `shown` maps a choice to its display text (default: itself)."""
+    shown = shown or {}
     options: dict[str, Any] = {
         "label": definition.label,
         "description": definition.help,
@@ -95,10 +98,12 @@ def _field(definition: FormField, max_mb: int, earliest: date | None = None) -> 
     if kind == "date":
         return StringField(widget=DateInput(), render_kw=constraints, **options)
     if kind == "select":
-        choices = [SelectChoice("", _l("Choose …"))] + [SelectChoice(c) for c in definition.choices]
+        choices = [SelectChoice("", _l("Choose …"))] + [SelectChoice(c, shown.get(c, c))
+                                                      for c in definition.choices]
         return SelectField(choices=choices, validate_choice=False, **options)
     if kind == "multiselect":
-        return SelectMultipleField(choices=[SelectChoice(c) for c in definition.choices],
+        return SelectMultipleField(choices=[SelectChoice(c, shown.get(c, c))
+                                            for c in definition.choices],
                                    validate_choice=False, widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput(), **options)
     if kind == "checkbox":
@@ -119,7 +124,8 @@ def request_form(offering_form: list[dict[str, Any]], priorities: list[tuple[str
                  default_priority: str, max_mb: int, *, today: date | None = None,
                  calendar: BusinessCalendar | None = None, **kwargs: Any) -> FlaskForm:
     """A form instance for the offering; `priorities` are (value, label) pairs; `today` and
-    `calendar` (the department's) give date fields their earliest allowed date."""
+    `calendar` (the department's) give date fields their earliest allowed date. Definitions
+    with `choice_labels` (catalog.translations.localized_field) show those for the choices."""
 
     class RequestForm(FlaskForm):
         pass
@@ -133,11 +139,14 @@ def request_form(offering_form: list[dict[str, Any]], priorities: list[tuple[str
     RequestForm.priority = RadioField(_l("Priority"),
                                       choices=[SelectChoice(v, label) for v, label in priorities],
                                       default=default_priority, validate_choice=False)
-    for definition in form_fields(offering_form):
+    for definition, raw in zip(form_fields(offering_form), offering_form, strict=True):
         earliest = None
         if definition.type == "date" and today is not None:
             earliest = field_checks.earliest_date(definition.rules, calendar, today)
-        setattr(RequestForm, PREFIX + definition.name, _field(definition, max_mb, earliest))
+        shown = dict(zip(definition.choices, raw.get("choice_labels") or definition.choices,
+                         strict=False))
+        setattr(RequestForm, PREFIX + definition.name,
+                _field(definition, max_mb, earliest, shown))
     return RequestForm(**kwargs)
 
 

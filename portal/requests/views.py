@@ -22,8 +22,9 @@ from catalog.errors import CatalogError, ValidationError
 from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
-from catalog.requests import reply_templates
+from catalog.requests import handover, notes, reply_templates
 
+from .. import entry_texts
 from ..approvals.views import approval_rows, may_decide
 from ..changes import reason_of, saving, show_on_form
 from ..commitments.display import feedback_panel
@@ -62,7 +63,7 @@ def priority_choices(offering: Offering) -> list[tuple[str, str]]:
 def build_form(offering: Offering, **kwargs: object) -> FlaskForm:
     """The request form of the offering, with the priorities the user may pick."""
     calendar = offering.department.calendar
-    return request_form(offering.form, priority_choices(offering),
+    return request_form(entry_texts.form_fields(offering), priority_choices(offering),
                         submission.default_priority(offering, current_user),
                         current_app.config["MAX_UPLOAD_MB"], calendar=calendar,
                         today=utcnow().astimezone(calendar.zone).date(), **kwargs)
@@ -93,7 +94,7 @@ def render_form(offering: Offering, form: object, status: int = 200,
         previews={due.priority: due for due in dues}, problems=problems, staff_only=staff_only,
         colleagues=submission.colleagues_to_suggest(db.session, current_user),
         explained=preview_explanations(offering, dues, now),
-        conditions=conditions_of(offering.form),
+        conditions=conditions_of(entry_texts.form_fields(offering)),
     ), status
 
 
@@ -213,6 +214,18 @@ def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
     return files
 
 
+def workbench_of(item: ServiceRequest) -> dict[str, object]:
+    """What the staff's forms offer: colleagues, priorities, other departments' services."""
+    open_ = item.is_open
+    return {
+        "notes": notes.sees_notes(current_user, item),
+        "colleagues": handover.department_staff(item) if open_ else [],
+        "priorities": [p for p in submission.priorities(item.offering) if p != item.priority]
+        if open_ else [],
+        "move_targets": handover.move_targets(db.session, item) if open_ else [],
+    }
+
+
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
                    status: int = 200, information_form: InformationForm | None = None,
                    reopen_form: ReopenForm | None = None, replies: list | None = None,
@@ -224,6 +237,9 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
     days = reopen_days()
     return render_template(
         "requests/detail.html", item=item, staff=staff, requester_side=requester_side,
+        timeline=notes.visible_events(item, current_user),
+        may_comment=can(current_user, "comment_request", item),
+        workbench=workbench_of(item) if staff else None,
         state=queue.states_of(db.session, [item]).get(item.id),
         status_choices=workflow.status_choices(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,

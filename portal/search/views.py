@@ -12,10 +12,12 @@ from ..page_cache import cached_page
 from ..rate_limits import search_page
 from . import bp
 from .forms import SearchForm
+from .log import LINK_MARKER, logged_search_page
 
 
 @bp.route("/search")
 @search_page
+@logged_search_page
 @cached_page(params=("q", "department", "audience", "page", "per_page"))
 def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
@@ -31,7 +33,7 @@ def results() -> str:
                        "departments": directory.departments_with_counts(db.session)}
     audience = current_user.audience if current_user.is_authenticated else None
     return render_template("search/results.html", results=found, audience=audience,
-                           **empty_state)
+                           from_search=LINK_MARKER, **empty_state)
 
 
 @bp.route("/opensearch.xml")

@@ -43,12 +43,14 @@
 
   function showChoices(row) {
     var type = row.querySelector("select[name$='-type']");
-    var choices = row.querySelector("[data-choices]");
-    if (!type || !choices) { return; }
+    if (!type) { return; }
     var wanted = type.value === "select" || type.value === "multiselect";
-    var box = choices.querySelector("textarea");
-    // Keep a choices box that has an error or text visible, so nothing the owner typed hides.
-    choices.hidden = !wanted && !(box && box.value.trim()) && !choices.querySelector(".error");
+    // The choices and their texts in the other language.
+    row.querySelectorAll("[data-choices]").forEach(function (choices) {
+      var box = choices.querySelector("textarea");
+      // Keep a choices box that has an error or text visible, so nothing the owner typed hides.
+      choices.hidden = !wanted && !(box && box.value.trim()) && !choices.querySelector(".error");
+    });
     // Rules: only the group for this type (the server ignores the others), unless it has an error.
     row.querySelectorAll("[data-rules-for]").forEach(function (group) {
       var types = group.getAttribute("data-rules-for").split(" ");

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from catalog.reviews import add_months, due_for_review, is_overdue, review_due_at
+from catalog.reviews import add_months, due_for_review, is_overdue, review_due_at, stale_at
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -29,10 +29,16 @@ def test_add_months_keeps_the_day_where_the_month_has_it(start, months, expected
     assert add_months(start, months) == expected
 
 
-def test_due_counts_from_the_last_review_or_else_from_creation():
-    assert review_due_at(entry()) == datetime(2025, 1, 10, tzinfo=UTC)
+def test_due_counts_from_the_last_review_and_a_never_reviewed_entry_is_due_now():
     reviewed = entry(reviewed=datetime(2026, 3, 1, tzinfo=UTC), months=6)
-    assert review_due_at(reviewed) == datetime(2026, 9, 1, tzinfo=UTC)
+    assert review_due_at(reviewed) == stale_at(reviewed) == datetime(2026, 9, 1, tzinfo=UTC)
+    # Never reviewed: due for the owners from its creation; readers are told it may be out
+    # of date only once the interval has passed since then.
+    new = entry(created=datetime(2026, 6, 1, tzinfo=UTC))
+    assert review_due_at(new) == datetime(2026, 6, 1, tzinfo=UTC)
+    assert stale_at(new) == datetime(2027, 6, 1, tzinfo=UTC)
+    assert not is_overdue(new, NOW)
+    assert due_for_review([new], NOW) == [(new, False)]
 
 
 def test_overdue_and_retired_entries():

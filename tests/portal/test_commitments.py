@@ -43,14 +43,48 @@ def test_commitments_page_shows_targets_record_and_weekly_chart(client, history)
     assert "80 %" in it_part and "(8/10)" in it_part
     assert "100 %" in it_part  # first responses all on time
     # A chart per department, drawn as SVG with a title, a description and a data table.
-    assert it_part.count("<svg") == 1
-    assert re.search(r'<title id="chart-it-title">IT Services: share of commitments kept',
-                     it_part)
+    assert it_part.count('<svg role="img"') == 1
+    assert re.search(r'<title id="chart-it-title">IT Services: share of first responses and '
+                     r'of resolutions on time per week', it_part)
     assert "<desc" in it_part and "<div class=\"visually-hidden\"><table>" in it_part
     # Two requests are too few for a percentage.
     assert "Too few requests to measure" in facilities_part
     assert "<strong>" not in facilities_part.split("<table class=\"record\">")[1].split(
         "</table>")[0]  # no percentage shown
+
+
+def test_commitments_page_compares_every_department_at_the_top(client, history):
+    html = client.get("/commitments").get_data(as_text=True)
+    table = html[html.index('<table class="comparison'):html.index('id="dept-')]
+    # One row per department, by name; each links to its record further down.
+    assert table.index('href="#dept-facilities"') < table.index('href="#dept-it"')
+    assert 'aria-sort="ascending"' in table
+    assert ">80 %<" in table and ">100 %<" in table  # IT: resolved and answered on time
+    # Sorted by resolutions on time, best first: IT (80 %) above Facilities (too few, last).
+    sorted_html = client.get("/commitments?sort=resolution&order=desc").get_data(as_text=True)
+    table = sorted_html[sorted_html.index('<table class="comparison'):]
+    assert table.index('href="#dept-it"') < table.index('href="#dept-facilities"')
+    assert 'aria-sort="descending"' in table
+    # The column's link now offers the other order.
+    assert "sort=resolution&amp;order=asc" in table
+
+
+def test_weekly_chart_has_axis_goal_line_legend_and_both_measures_apart(client, history):
+    html = client.get("/commitments").get_data(as_text=True)
+    chart = html[html.index('id="chart-it"'):]
+    chart = chart[:chart.index("</figure>")]
+    for label in (">0 %<", ">50 %<", ">100 %<"):  # the axis
+        assert label in chart
+    assert 'class="chart-goal"' in chart and "Goal: 90 % on time" in chart
+    # First responses solid, resolutions hatched: told apart by pattern, not colour alone.
+    assert 'class="chart-first-response"' in chart
+    assert 'fill="url(#chart-it-hatch)"' in chart and "<pattern" in chart
+    assert "First response on time" in chart and "Resolved on time" in chart
+    # The text alternative gives both measures per week: this week's IT requests all
+    # answered on time (5 of 5 of those created in the last 7 days: days 1–6 → 6 requests).
+    rows = re.findall(r"<tr><th scope=\"row\">[^<]*</th><td>([^<]*)</td><td>([^<]*)</td></tr>",
+                      chart)
+    assert rows and rows[-1][0] == "100 % (6/6)" and rows[-1][1] == "100 % (6/6)"
 
 
 def test_department_and_offering_pages_show_their_own_record(client, history, session):

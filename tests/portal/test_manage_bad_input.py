@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from sqlalchemy import select
 
@@ -48,7 +50,21 @@ def test_the_offering_form_refuses_bad_input_at_the_field(client, auth, session,
     assert response.status_code == 422
     assert words in (error_at(page, field_id) or ""), page[page.find('id="problems"'):][:600]
     assert "Nothing was saved." in page
+    # The summary at the top names the problem and links to its field.
+    summary = page[page.index('id="problems"'):page.index('class="offering-form"')]
+    assert f'href="#{field_id}"' in summary and words in html.unescape(summary)
     assert snapshot_of_database(session) == before
+
+
+def test_the_summary_names_a_priority_row_by_its_priority(client, auth, people, vpn):
+    auth.login(people["owner"])
+    page = client.post("/manage/departments/it/offerings/vpn/edit", data=form_data(
+        vpn.version, **{"priority_rows-0-priority": "high", "priority_rows-0-employee": "y",
+                        "priority_rows-0-first_response": "soon",
+                        "priority_rows-0-resolution": "2d"})).get_data(as_text=True)
+    summary = page[page.index('id="problems"'):page.index('class="offering-form"')]
+    assert '<a href="#priority_rows-0-first_response">High – First response within</a>' \
+        in summary, summary
 
 
 def test_a_new_offering_with_a_taken_slug_is_refused(client, auth, session, people, vpn):

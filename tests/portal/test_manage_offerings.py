@@ -150,10 +150,18 @@ def test_the_catalog_list_filters_by_status_and_pages(client, auth, people, it, 
                       status="retired" if number == 3 else "published")
     auth.login(people["owner"])
     first = client.get("/manage/departments/it/").get_data(as_text=True)
+    # Never reviewed, the 24 listed are due now: ten shown (00 to 10 without the retired
+    # 03), the rest behind a disclosure.
+    due = first[first.index("Due for review"):first.index('id="offerings-heading"')]
+    assert due.count("Never reviewed — due now") == 24
+    assert due.index("Service 10") < due.index("Show 14 more due for review") \
+        < due.index("Service 11")
+    first = first[first.index('id="offerings-heading"'):]
     assert "Service 00" in first and "Service 19" in first and "Service 20" not in first
     assert "page=2" in first
     assert "Service 24" in client.get("/manage/departments/it/?page=2").get_data(as_text=True)
     retired = client.get("/manage/departments/it/?status=retired").get_data(as_text=True)
+    retired = retired[retired.index('id="offerings-heading"'):]
     assert "Service 03" in retired and "Service 04" not in retired
     assert "No offerings with this status." in client.get(
         "/manage/departments/it/?status=draft").get_data(as_text=True)

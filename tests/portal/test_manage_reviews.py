@@ -69,3 +69,20 @@ def test_the_review_interval_is_set_in_the_edit_form(client, auth, session, peop
     assert session.get(Offering, item.id).review_interval_months == 3
     assert "This entry is overdue for review" in client.get("/departments/it/vpn").get_data(
         as_text=True)
+
+
+def test_a_never_reviewed_entry_is_due_now_in_every_place_owners_look(client, auth, people, it,
+                                                                      make_offering):
+    make_offering(it, slug="new", title="Brand new", created_at=utcnow() - timedelta(days=3))
+    auth.login(people["owner"])
+    page = client.get("/manage/departments/it/").get_data(as_text=True)
+    due = page[page.index("Due for review"):page.index("Offerings</h2>")]
+    # The due list and the offerings table agree: never reviewed means due now.
+    assert "Brand new" in due and "Never reviewed — due now" in due
+    assert "Nothing is due for review" not in page
+    table = page[page.index("Offerings</h2>"):]
+    assert "Never reviewed — due now" in table
+    edit = client.get("/manage/departments/it/offerings/new/edit").get_data(as_text=True)
+    assert "Never reviewed — due now." in edit and "Next review due on" not in edit
+    # Readers are not told it is out of date: it is new.
+    assert "overdue" not in client.get("/departments/it/new").get_data(as_text=True)

@@ -126,6 +126,13 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/manage/departments/<dept>/webhooks"): Case(DEPT + "/webhooks", OWNERS),
     ("GET", "/manage/departments/<dept>/reply-templates"): Case(DEPT + "/reply-templates",
                                                                  OWNERS),
+    ("GET", "/manage/<dept>/searches"): Case("/manage/it/searches", OWNERS),
+    ("POST", "/manage/<dept>/searches"): Case(
+        "/manage/it/searches", OWNERS, 302,
+        form=lambda s, who: {"query": f"tunnel {who}", "action": "synonym", "synonym_of": "VPN"}),
+    ("GET", "/manage/synonyms"): Case("/manage/synonyms", ADMINS),
+    ("POST", "/manage/synonyms"): Case("/manage/synonyms", ADMINS, 302,
+                                       form=lambda s, who: {"synonyms": f"VPN, tunnel {who}\n"}),
     ("PUT", "/api/v1/departments/<dept>/<offering>"): Case(
         "/api/v1/departments/it/vpn", OWNERS, 200, json=put_body),
 }
@@ -156,6 +163,13 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/manage/webhooks/<int:hook_id>/test"): "webhooks",
     ("POST", "/manage/webhooks/<int:hook_id>/active"): "webhooks",
     ("POST", "/manage/webhooks/<int:hook_id>/delete"): "webhooks",
+    # workbench: tests/portal/test_workbench_pages.py
+    ("POST", "/manage/queue/requests/<ref>/notes"): "workbench",
+    ("POST", "/manage/queue/requests/<ref>/priority"): "workbench",
+    ("POST", "/manage/queue/requests/<ref>/move"): "workbench",
+    ("POST", "/api/v1/requests/<ref>/notes"): "workbench",
+    ("POST", "/api/v1/requests/<ref>/assignee"): "workbench",
+    ("POST", "/api/v1/requests/<ref>/priority"): "workbench",
 }
 
 

@@ -1,7 +1,7 @@
 """reply templates per department
 
 Revision ID: 836ec554ee36
-Revises: b7e3c1d5a902
+Revises: d41c9a6e2b87
 Create Date: 2026-11-28 15:30:00.000000
 
 """
@@ -13,7 +13,7 @@ import catalog.models.base
 
 # revision identifiers, used by Alembic.
 revision = '836ec554ee36'
-down_revision = "b7e3c1d5a902"
+down_revision = "d41c9a6e2b87"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Mail beyond the outbox: signed reply addresses and replies received by `mail-in`."""

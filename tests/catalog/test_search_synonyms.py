@@ -1,0 +1,80 @@
+"""The shared synonym list at query time: workplace words a new employee would type find the
+demo catalog's offerings, a change to the list takes effect at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.demo import load_demo_data
+from catalog.search import SearchIndex, criteria, search
+from catalog.search.synonym_list import add_synonym, save_synonyms, synonym_text
+from catalog.search.synonyms import Thesaurus, parse_groups, shipped_text
+from tests.search_fixtures import load_search_catalog
+
+
+@pytest.fixture
+def index(tmp_path):
+    index = SearchIndex(tmp_path / "search-index")
+    yield index
+    index.close()
+
+
+def top(index, session, text: str, n: int = 3) -> list[str]:
+    results = search(index, session, criteria(text=text))
+    session.rollback()
+    return [hit.offering.slug for hit in results.hits][:n]
+
+
+def test_the_shipped_list_has_real_workplace_vocabulary_in_both_languages():
+    groups = parse_groups(shipped_text())
+    assert len(groups) >= 40
+    holiday = next(g for g in groups if "holiday" in g)
+    assert {"annual leave", "day off", "vacation", "Urlaub", "Urlaubsantrag"} <= set(holiday)
+
+
+def test_phrases_match_as_a_whole_and_longest_first():
+    thesaurus = Thesaurus.from_text("annual leave, Urlaub\nleave, Abwesenheit\n")
+    assert thesaurus.matches(("Annual", "LEAVE", "form")) == [(0, 2, ["Urlaub"])]
+    assert thesaurus.matches(("leave",)) == [(0, 1, ["Abwesenheit"])]
+    assert thesaurus.matches(("annual",)) == []
+
+
+NEW_EMPLOYEE = {
+    "holiday request": "urlaubsantrag",
+    "annual leave": "urlaubsantrag",
+    "travel expenses": "reisekostenabrechnung",
+}
+
+
+@pytest.mark.slow  # loads the demo catalog
+def test_a_new_employees_words_find_the_demo_offerings_in_the_top_three(index, session):
+    load_demo_data(session)
+    session.commit()
+    found = {query: top(index, session, query) for query in NEW_EMPLOYEE}
+    assert {query: wanted in found[query] for query, wanted in NEW_EMPLOYEE.items()} == \
+        dict.fromkeys(NEW_EMPLOYEE, True), found
+    save_synonyms(session, "# none\n")  # without the list, they found nothing useful
+    session.commit()
+    found = {query: top(index, session, query) for query in NEW_EMPLOYEE}
+    assert not any(wanted in found[query] for query, wanted in NEW_EMPLOYEE.items()), found
+
+
+def test_the_word_typed_ranks_above_its_synonym(index, session):
+    load_search_catalog(session)
+    # "Urlaub" is typed in "leave"'s title; "vacation" is only its synonym.
+    save_synonyms(session, "vacation, Urlaub\n")
+    session.commit()
+    assert top(index, session, "Urlaub", 1) == ["leave"]
+    found = search(index, session, criteria(text="vacation Urlaub"))
+    assert found.hits[0].offering.slug == "leave"
+
+
+def test_a_synonym_added_is_found_at_once_on_a_warm_cache(index, session):
+    load_search_catalog(session)
+    assert top(index, session, "Ferienantrag") == []
+    assert top(index, session, "Ferienantrag") == []  # now answered from the cache
+    add_synonym(session, "Ferienantrag", "Urlaub")
+    session.commit()
+    assert top(index, session, "Ferienantrag", 1) == ["leave"]
+    holiday = next(g for g in parse_groups(synonym_text(session)) if "Urlaub" in g)
+    assert holiday[-1] == "Ferienantrag"
