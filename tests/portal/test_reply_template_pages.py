@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from catalog.models import ReplyTemplate
 from catalog.requests import reply_templates
-from catalog.submission import submit_request
-from catalog.uploads import FileStore
-from tests import factories
 
 PAGE = "/manage/departments/it/reply-templates"
 
 
 @pytest.fixture
-def item(app, session, it_dept, employee):
-    offering = factories.make_offering(session, it_dept, slug="help", title="Get help", form=[])
-    made = submit_request(session, offering, employee, priority="normal", values={},
-                          store=FileStore(Path(app.instance_path) / "uploads", 1024))
-    session.commit()
-    return made
+def item(help_request):
+    return help_request
 
 
 def test_an_owner_adds_edits_and_deletes_a_template(client, auth, session, owner, it_dept):

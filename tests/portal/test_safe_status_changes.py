@@ -4,24 +4,16 @@ requester reads, and taking a request reads "took it" on the timeline."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from catalog.models import OutboxMessage, ServiceRequest
-from catalog.submission import submit_request
-from catalog.uploads import FileStore
-from tests import factories
 
 
 @pytest.fixture
-def item(app, session, it_dept, employee):
-    offering = factories.make_offering(session, it_dept, slug="help", title="Get help", form=[])
-    made = submit_request(session, offering, employee, priority="normal", values={},
-                          store=FileStore(Path(app.instance_path) / "uploads", 1024))
-    session.commit()
-    return made
+def item(help_request):
+    return help_request
 
 
 def selected_status(page: str, select_id: str) -> str:
