@@ -1,9 +1,9 @@
 """The agents' workbench in Chromium (issue 12): an agent lands on their work, takes a request
 from the queue (whose status control starts on the current status, so a careless "Set" changes
-nothing), inserts a reply from a template, edits and sends it; the requester reads the reply.
+nothing), writes an internal note, inserts a reply from a template, edits and sends it, and hands
+the request to a colleague; the requester reads the reply and never the note.
 
-Each step is one function, so the journey can grow (an internal note, a hand-over to a
-colleague) by adding steps between `take_from_queue` and `requester_reads`.
+Each step is one function, so the journey can grow by adding steps.
 """
 
 from __future__ import annotations
@@ -101,14 +101,29 @@ def reply_from_template(page, ref) -> str:
     return sent
 
 
-def requester_reads(page, url, ref, reply):
+def write_note(page, text):
+    """An internal note: on the timeline for the department's staff."""
+    page.get_by_label("Internal note", exact=True).fill(text)
+    page.get_by_role("button", name="Add internal note").click()
+    assert text in page.inner_text("#conversation")
+
+
+def hand_over(page, name):
+    """Give the request to a colleague; the timeline says so."""
+    page.get_by_label("Hand over to").select_option(label=name)
+    page.get_by_role("button", name="Hand over", exact=True).click()
+    assert f"assigned it to {name}" in page.inner_text("#conversation")
+
+
+def requester_reads(page, url, ref, reply, note):
     page.goto(f"{url}/requests/{ref}")
     conversation = page.inner_text("#conversation")
     assert reply.replace("\n", " ") in conversation.replace("\n", " ")
+    assert note not in page.content()
     assert "Use template" not in page.inner_text("main")
 
 
-def test_agent_takes_a_request_and_answers_from_a_template(live_server, workbench,
+def test_agent_takes_notes_answers_from_a_template_and_hands_over(live_server, workbench,
                                                            browser_page):
     page, url = browser_page, live_server.url
     sign_in(page, url, EMMA)
@@ -116,6 +131,9 @@ def test_agent_takes_a_request_and_answers_from_a_template(live_server, workbenc
     sign_in(page, url, ADAM)
     lands_on_work(page, ref)
     take_from_queue(page, url, ref)
+    note = "Serial number checked: still under warranty."
+    write_note(page, note)
     reply = reply_from_template(page, ref)
+    hand_over(page, "Cora Colleague")
     sign_in(page, url, EMMA)
-    requester_reads(page, url, ref, reply)
+    requester_reads(page, url, ref, reply, note)
