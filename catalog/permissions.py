@@ -17,6 +17,7 @@ DEPARTMENT_ROLES_FOR = {
     "view_ratings": {"owner", "agent"},
     "manage_webhooks": {"owner"},  # hooks of the department; hooks of all: admins only
     "act_on_breakdowns": {"owner"},  # see the breakdown points, record actions; all: admins
+    "manage_reply_templates": {"owner"},
 }
 
 

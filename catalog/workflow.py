@@ -46,6 +46,13 @@ def next_statuses(request: ServiceRequest) -> list[str]:
     return []
 
 
+def status_choices(request: ServiceRequest) -> list[str]:
+    """The options of a status control: the current status first (submitting it unchanged
+    changes nothing), then those the staff may move the request to; none if it cannot move."""
+    reachable = next_statuses(request)
+    return [request.status, *reachable] if reachable else []
+
+
 def _record_first_response(request: ServiceRequest, actor: User, at: datetime) -> bool:
     staff = is_staff(actor, request)
     # Before the last approval no clock runs: nothing can be a first response yet.
@@ -87,20 +94,24 @@ def add_comment(session: Session, request: ServiceRequest, actor: User, body: ob
 
 
 def change_status(session: Session, request: ServiceRequest, actor: User, status: object,
-                  note: object = "", now: datetime | None = None) -> RequestEvent:
-    """Staff move the request to another status, with an optional note to the requester."""
+                  note: object = "", now: datetime | None = None) -> RequestEvent | None:
+    """Staff move the request to another status, with a note to the requester (required
+    when resolving: it is what the requester reads). Its current status changes nothing
+    (None): a status control that starts on it is safe to submit unchanged."""
     if not can(actor, "work_queue", request):
         raise PermissionDenied(_("Only the department's staff can change the status."))
     if not isinstance(status, str) or status not in REQUEST_STATUSES:
         raise ValidationError(_("Please correct the marked fields."),
                               {"status": _("Choose one of the listed statuses.")})
     if status == request.status:
-        raise ValidationError(_("Please correct the marked fields."),
-                              {"status": _("The request is already in this status.")})
+        return None
     if status not in next_statuses(request):
         raise Conflict(_("A %(old)s request cannot be moved to %(new)s.", old=request.status,
                          new=status))
     text = clean_text(note, "note", limit=MAX_TEXT)
+    if status == "resolved" and not text:
+        message = _("Say how the request was resolved: the requester reads this note.")
+        raise ValidationError(message, {"note": message})
     now = now or utcnow()
     staff = _record_first_response(request, actor, now)
     event = _move(request, actor, status, text, now)

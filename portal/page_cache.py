@@ -36,6 +36,7 @@ from .i18n import choose_locale
 cache = Cache()
 View = Callable[..., Any]
 PERSONAL_NAV = "<!--personal-nav-->"
+PERSONAL_PART = "<!--personal-part-->"
 
 
 def variant(audience: str, is_admin: bool, roles: Iterable[tuple[str, int]],
@@ -89,18 +90,25 @@ def not_cacheable() -> bool:
     return "lang" in request.args or "_flashes" in session or request.method != "GET"
 
 
-def cached_page(params: Sequence[str] = ()) -> Callable[[View], View]:
+def cached_page(params: Sequence[str] = (),
+                personal: Callable[[], str] | None = None) -> Callable[[View], View]:
     """Cache a catalog view's rendered pages; other answers (redirects, errors) pass through,
     and so does a page whose view set `g.page_uncacheable` (e.g. a partial search answer).
 
     `params` are the query parameters the view reads; it sees only those (its links too), so
-    the page depends on nothing that is not in its key.
+    the page depends on nothing that is not in its key. `personal` renders the part of the
+    page that is the viewer's own (e.g. their work on the home page): it replaces the
+    page's PERSONAL_PART marker afresh for every request, cached page or not.
     """
+    def fill(page: str) -> str:
+        return page.replace(PERSONAL_PART, personal(), 1) if personal is not None else page
+
     def decorate(view: View) -> View:
         @wraps(view)
         def cached_view(*args: Any, **kwargs: Any) -> Any:
             if not_cacheable():
-                return view(*args, **kwargs)
+                page = view(*args, **kwargs)
+                return fill(page) if isinstance(page, str) else page
             key = page_key(params)
             page = cache.get(key)
             if page is None:
@@ -114,7 +122,7 @@ def cached_page(params: Sequence[str] = ()) -> Callable[[View], View]:
                     return page
                 if not g.get("page_uncacheable"):
                     cache.set(key, page)
-            return page.replace(PERSONAL_NAV, personal_nav(), 1)
+            return fill(page.replace(PERSONAL_NAV, personal_nav(), 1))
         return cached_view
     return decorate
 

@@ -21,8 +21,9 @@ PAGES = (
     "/manage/departments/<dept>/people", "/manage/departments/<dept>/webhooks",
     "/manage/new-department", "/manage/audit", "/manage/webhooks",
     "/manage/webhooks/<int:hook_id>", "/manage/<dept>/searches", "/manage/synonyms",
-    "/manage/webhooks/<int:hook_id>",
     "/manage/<dept>/breakdowns", "/manage/<dept>/breakdowns/requests", "/manage/breakdowns",
+    "/manage/departments/<dept>/reply-templates",
+    "/manage/departments/<dept>/reply-templates/<int:template_id>",
 )
 
 # GET routes that are not pages, and why.

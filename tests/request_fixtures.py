@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
-from catalog.models import Department, Offering, User
+from catalog.models import Department, Offering, ServiceRequest, User
 from catalog.uploads import FileStore
 from tests import factories
 
@@ -107,3 +107,15 @@ def answers(**changes: Any) -> dict[str, Any]:
     """Good answers for the laptop form (without its file), with some changed."""
     values = {**GOOD_ANSWERS, **changes}
     return {k: v for k, v in values.items() if v is not ...}
+
+
+@pytest.fixture
+def help_request(app: Any, session: Session, it_dept: Department,
+                 employee: User) -> ServiceRequest:
+    """A new request of Emma's to IT, for a service whose form asks nothing."""
+    from catalog.submission import submit_request
+    offering = factories.make_offering(session, it_dept, slug="help", title="Get help", form=[])
+    made = submit_request(session, offering, employee, priority="normal", values={},
+                          store=FileStore(Path(app.instance_path) / "uploads", 1024))
+    session.commit()
+    return made

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..catalog_file import ImportSummary, import_catalog, load_yaml
-from ..models import Department, User
+from ..models import Department, ReplyTemplate, User
 from ..people.accounts import save_user
 from .history import load_demo_history
 
@@ -52,6 +52,7 @@ def load_demo_data(session: Session, default_language: str = "en") -> ImportSumm
                              default_language)
     _set_homes(session)
     load_demo_history(session)
+    load_demo_reply_templates(session)
     return summary
 
 
@@ -61,6 +62,26 @@ def _set_homes(session: Session) -> None:
     for user in session.scalars(select(User).where(User.email.in_(DEMO_HOMES),
                                                    User.department_id.is_(None))):
         user.department_id = departments.get(DEMO_HOMES[user.email])
+
+
+# IT's reply templates, to try "Use template" on a request page.
+DEMO_REPLY_TEMPLATES = [
+    ("it", "Password reset done",
+     "Hello {name},\n\nyour password has been reset (request {ref}). Please choose a new one "
+     "at your next sign-in.\n\nBest regards, IT Services"),
+    ("it", "Need more details",
+     "Hello {name},\n\nto go on with {ref} we need a few more details: "),
+]
+
+
+def load_demo_reply_templates(session: Session) -> None:
+    """Add the demo reply templates that are missing (by department and title)."""
+    for slug, title, body in DEMO_REPLY_TEMPLATES:
+        department = session.scalar(select(Department).where(Department.slug == slug))
+        if department is None or session.scalar(select(ReplyTemplate.id).where(
+                ReplyTemplate.department_id == department.id, ReplyTemplate.title == title)):
+            continue
+        session.add(ReplyTemplate(department=department, title=title, body=body))
     session.flush()
 
 

@@ -19,6 +19,7 @@ from .offerings import (
     OfferingAlias,
 )
 from .outbox import MAIL_STATUSES, OutboxMessage
+from .replies import ReplyTemplate
 from .requests import (
     OPEN_STATUSES,
     REQUEST_STATUSES,
@@ -52,6 +53,7 @@ __all__ = [
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",
     "WebhookDelivery",
+    "ReplyTemplate",
     "ALERT_KINDS", "SentAlert", "SentDigest",
     "SEARCH_SOURCES", "SearchLogEntry", "SynonymList",
     "FormOpening", "ServiceAction",

@@ -65,6 +65,21 @@ def _operation(summary: str, *, parameters: tuple = (), body: dict | None = None
     return operation
 
 
+def _status_operation() -> dict:
+    """The staff's status change: the current status changes nothing; resolving needs a note."""
+    operation = _operation(
+        "Change a request's status (the department's staff); its current status changes "
+        "nothing and adds no event; resolving needs a non-blank `note`, which the requester "
+        "reads", parameters=(REF,), auth=True,
+        body={"type": "object", "required": ["status"],
+              "properties": {"status": {"type": "string"}, "note": {"type": "string"}}})
+    operation["responses"]["422"] = {
+        "$ref": "#/components/responses/Error",
+        "description": "`validation_failed`: an unknown `status`, or resolving without a "
+                       "`note` (`fields.note`)"}
+    return operation
+
+
 DEPT = _path("dept", "Department slug")
 OFFERING = _path("offering", "Offering slug")
 REF = _path("ref", "Request reference, e.g. IT-2026-00042")
@@ -131,10 +146,7 @@ SPEC: dict[str, Any] = {
             "Comment on a request", parameters=(REF,), status="201", auth=True,
             body={"type": "object", "required": ["body"],
                   "properties": {"body": {"type": "string"}}})},
-        "/requests/{ref}/status": {"post": _operation(
-            "Change a request's status (the department's staff)", parameters=(REF,), auth=True,
-            body={"type": "object", "required": ["status"],
-                  "properties": {"status": {"type": "string"}, "note": {"type": "string"}}})},
+        "/requests/{ref}/status": {"post": _status_operation()},
         "/requests/{ref}/information": {"post": _operation(
             "Add information to an open request (the requester, or who sent it for them)",
             parameters=(REF,), status="201", auth=True,

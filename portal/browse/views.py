@@ -8,6 +8,7 @@ from catalog import directory, public_record, recognition
 from catalog.commitments import customer_map, month_recognition
 from catalog.pagination import clamp_page
 from catalog.permissions import can
+from catalog.requests.home_work import home_work
 
 from ..extensions import db
 from ..page_cache import cached_page
@@ -20,8 +21,16 @@ def viewer_audience() -> str | None:
     return current_user.audience if current_user.is_authenticated else None
 
 
+def my_work() -> str:
+    """The home page's personal part: the signed-in person's work and requests."""
+    if not current_user.is_authenticated:
+        return ""
+    work = home_work(db.session, current_user._get_current_object())
+    return render_template("browse/_my_work.html", work=work)
+
+
 @bp.route("/")
-@cached_page()
+@cached_page(personal=my_work)
 def home() -> str:
     return render_template(
         "browse/home.html",

@@ -41,6 +41,7 @@ from . import (  # noqa: E402,F401
     department_views,
     history_views,
     offering_views,
+    reply_template_views,
     search_views,
     webhook_views,
 )

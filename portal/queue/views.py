@@ -65,7 +65,7 @@ def department(dept: str) -> str | Response:
         states=queue.states_of(db.session, page.items),
         counts=queue.state_counts(db.session, [found.item]),
         status_filters=queue.STATUS_FILTERS, priorities=PRIORITIES,
-        next_statuses=workflow.next_statuses,
+        status_choices=workflow.status_choices,
         follow_ups=feedback.open_follow_ups(db.session, found.item.id),
         explained=next_deadline_explanations(page.items),
     )
@@ -84,10 +84,15 @@ def status(ref: str) -> Response:
     item = worked_request(ref)
     try:
         with saving():
-            workflow.change_status(db.session, item, current_user._get_current_object(),
-                                   request.form.get("status"), request.form.get("note", ""))
+            changed = workflow.change_status(
+                db.session, item, current_user._get_current_object(),
+                request.form.get("status"), request.form.get("note", ""))
     except CatalogError as error:
         flash(reason_of(error), "error")
+        return back_to(item)
+    if changed is None:
+        flash(_("Nothing changed: %(ref)s stays %(status)s.", ref=item.ref,
+                status=status_name(item.status, staff=True)), "info")
         return back_to(item)
     flash(_("%(ref)s is now: %(status)s.", ref=item.ref,
             status=status_name(item.status, staff=True)), "success")
@@ -113,7 +118,7 @@ def assign(ref: str) -> Response:
     except CatalogError as error:
         flash(reason_of(error), "error")
         return back_to(item)
-    flash(_("%(ref)s is assigned to you.", ref=item.ref) if assignee is not None
+    flash(_("You took %(ref)s.", ref=item.ref) if assignee is not None
           and assignee.id == current_user.id else _("The assignment of %(ref)s has changed.",
                                                        ref=item.ref), "success")
     return back_to(item)

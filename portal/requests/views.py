@@ -24,7 +24,7 @@ from catalog.errors import CatalogError, ValidationError
 from catalog.models import Attachment, Offering, ServiceRequest, utcnow
 from catalog.pagination import clamp_page
 from catalog.permissions import can
-from catalog.requests import handover, notes
+from catalog.requests import handover, notes, reply_templates
 
 from .. import entry_texts
 from ..approvals.views import approval_rows, may_decide
@@ -212,7 +212,12 @@ def my_requests() -> str:
 @login_required
 def detail(ref: str) -> str:
     item = visible_request(ref)
-    return render_request(item, CommentForm(formdata=None), CancelForm(formdata=None))
+    replies = reply_templates.replies_for(db.session, item, current_user)
+    # "Use template" without JavaScript: the page again, the template's text in the box.
+    chosen = next((r for r in replies if str(r.id) == request.args.get("template")), None)
+    comment_form = CommentForm(formdata=None, data={"body": chosen.text} if chosen else None)
+    return render_request(item, comment_form, CancelForm(formdata=None), replies=replies,
+                          chosen=chosen)
 
 
 def attachments_by_field(item: ServiceRequest) -> dict[str, list[Attachment]]:
@@ -237,8 +242,11 @@ def workbench_of(item: ServiceRequest) -> dict[str, object]:
 
 def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form: CancelForm,
                    status: int = 200, information_form: InformationForm | None = None,
-                   reopen_form: ReopenForm | None = None) -> tuple[str, int]:
+                   reopen_form: ReopenForm | None = None, replies: list | None = None,
+                   chosen: reply_templates.Reply | None = None) -> tuple[str, int]:
     staff = can(current_user, "work_queue", item)
+    if replies is None:
+        replies = reply_templates.replies_for(db.session, item, current_user)
     requester_side = current_user.id in item.requester_side_ids
     days = reopen_days()
     return render_template(
@@ -247,7 +255,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         may_comment=can(current_user, "comment_request", item),
         workbench=workbench_of(item) if staff else None,
         state=queue.states_of(db.session, [item]).get(item.id),
-        next_statuses=workflow.next_statuses(item) if staff else [],
+        status_choices=workflow.status_choices(item) if staff else [],
         comment_form=comment_form, cancel_form=cancel_form,
         information_form=information_form or InformationForm(formdata=None),
         reopen_form=reopen_form or ReopenForm(formdata=None),
@@ -257,6 +265,7 @@ def render_request(item: ServiceRequest, comment_form: CommentForm, cancel_form:
         feedback_panel=feedback_panel(item),
         explanations=request_explanations(item),
         approval_steps_shown=approval_rows(item), may_decide=may_decide(item),
+        replies=replies, chosen_reply=chosen,
     ), status
 
 

@@ -110,7 +110,7 @@ def test_employee_requests_manager_approves_agent_works_it(live_server, catalog,
     assert f"Counted from the approval on {shown(stored.clock_started_at)}" in deadlines
     assert f"First response by {shown(expected)}" in deadlines
     page.get_by_label("Change status to").select_option("in_progress")
-    page.get_by_label("Note to the requester (optional)").fill("Ordering it now")
+    page.get_by_label("Note to the requester").fill("Ordering it now")
     page.get_by_role("button", name="Change status").click()
     page.wait_for_url(re.compile(rf"/requests/{ref}"))
     timeline = page.get_by_role("region", name="Timeline and conversation").inner_text()

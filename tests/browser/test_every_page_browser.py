@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.demo import DEMO_PASSWORD, load_demo_data
-from catalog.models import Offering, User, Webhook
+from catalog.models import Offering, ReplyTemplate, User, Webhook
 from portal import ROOT
 from tests.browser.axe import axe_violations
 from tests.page_list import PAGES, example
@@ -27,7 +27,8 @@ SHOTS = ROOT / "test-output" / "every-page"
 
 @pytest.fixture
 def demo(live_server) -> dict[str, str]:
-    """The demo catalog, a request of Emma's and a webhook: values for the pages' placeholders."""
+    """The demo catalog, a request of Emma's, a webhook and a reply template: values for the
+    pages' placeholders."""
     with live_server.session() as session:
         load_demo_data(session)
         session.commit()
@@ -45,9 +46,13 @@ def demo(live_server) -> dict[str, str]:
         hook = Webhook(url="https://hooks.example.com/portal", events=["request.created"],
                        secret="whsec_demo", department=department)
         session.add(hook)
+        reply = ReplyTemplate(department=department, title="Ready for pick-up",
+                              body="Hello {name}, {ref} is ready for you.")
+        session.add(reply)
         session.commit()
         return {"dept": department.slug, "offering": offering.slug,
-                "offering_id": str(offering.id), "ref": request.ref, "hook_id": str(hook.id)}
+                "offering_id": str(offering.id), "ref": request.ref, "hook_id": str(hook.id),
+                "template_id": str(reply.id)}
 
 
 def _answers(form: list[dict[str, Any]]) -> dict[str, Any]:

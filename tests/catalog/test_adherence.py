@@ -136,14 +136,14 @@ def test_measured_times_leave_out_holidays_nights_and_waiting(
     change_status(session, paused, agent, "waiting", "Which model?",
                   now=berlin(2026, 1, 12, 10, 0))
     add_comment(session, paused, employee, "The small one", now=berlin(2026, 1, 13, 10, 0))
-    change_status(session, paused, agent, "resolved", now=berlin(2026, 1, 14, 10, 0))
+    change_status(session, paused, agent, "resolved", "Done", now=berlin(2026, 1, 14, 10, 0))
     assert paused.first_response_business_minutes == 60
     assert paused.resolution_business_minutes == 600
 
     # Reopened and resolved again: measured again, without the time it stood resolved.
     change_status(session, paused, agent, "in_progress", now=berlin(2026, 1, 15, 10, 0))
     assert paused.resolution_business_minutes is None
-    change_status(session, paused, agent, "resolved", now=berlin(2026, 1, 15, 11, 0))
+    change_status(session, paused, agent, "resolved", "Done", now=berlin(2026, 1, 15, 11, 0))
     assert paused.resolution_business_minutes == 660
     session.commit()
 

@@ -65,7 +65,7 @@ def test_a_late_first_response_stays_breached(session, make_request, agent):
 
 def test_finished_requests_have_no_state(session, make_request, agent):
     item = make_request(berlin(2025, 7, 8, 9))
-    workflow.change_status(session, item, agent, "resolved", now=berlin(2025, 7, 8, 10))
+    workflow.change_status(session, item, agent, "resolved", "Done", now=berlin(2025, 7, 8, 10))
     session.commit()
     assert states_of(session, [item], berlin(2025, 8, 1))[item.id] is None
 
@@ -111,7 +111,7 @@ def test_my_requests_are_mine_newest_first_and_filter_by_status(session, make_re
     first = make_request(berlin(2025, 7, 7, 9))
     second = make_request(berlin(2025, 7, 8, 9))
     make_request(berlin(2025, 7, 9, 9), requester=agent)
-    workflow.change_status(session, first, agent, "resolved")
+    workflow.change_status(session, first, agent, "resolved", "Done")
     session.commit()
     assert [r.ref for r in my_requests(session, employee).items] == [second.ref, first.ref]
     assert [r.ref for r in my_requests(session, employee, "open").items] == [second.ref]

@@ -195,6 +195,6 @@ def test_information_is_added_while_open_and_resets_nothing(session, parking, em
     assert (made.first_response_at, made.first_response_business_minutes,
             made.created_at) == before
     assert mails(session, "requester_comment") == ["it-help@example.com"]
-    workflow.change_status(session, made, agent, "resolved", now=berlin(2025, 7, 8, 12))
+    workflow.change_status(session, made, agent, "resolved", "Done", now=berlin(2025, 7, 8, 12))
     with pytest.raises(Conflict):
         workflow.add_information(session, made, employee, "More", now=berlin(2025, 7, 8, 13))

@@ -70,7 +70,7 @@ def test_each_event_arrives_once_signed_and_without_personal_data(
     hook = hook_for(it_dept, events=WEBHOOK_EVENTS)
     request = submit(session, help_desk, employee, tmp_path)
     workflow.add_comment(session, request, agent, "Your password is hunter2", now=T0)
-    workflow.change_status(session, request, agent, "resolved", now=T0)
+    workflow.change_status(session, request, agent, "resolved", "Done", now=T0)
     session.commit()
     give_feedback(session, request, employee, 5, "Great, thanks Adam", now=T0)
     session.commit()

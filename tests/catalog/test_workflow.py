@@ -83,23 +83,39 @@ def test_staff_may_resolve_a_new_request_directly(session, request_, agent):
     (["closed", "new"], None),                 # reopened
     (["closed", "resolved"], Conflict),
     (["cancelled", "new"], Conflict),
-    (["in_progress", "in_progress"], ValidationError),
     (["on_hold"], ValidationError),
 ])
 def test_transitions(session, request_, agent, path, refused):
     *allowed, last = path
     for status in allowed:
-        workflow.change_status(session, request_, agent, status)
+        workflow.change_status(session, request_, agent, status, "Done")
     if refused is None:
-        workflow.change_status(session, request_, agent, last)
+        workflow.change_status(session, request_, agent, last, "Done")
         assert request_.status == last
     else:
         with pytest.raises(refused):
-            workflow.change_status(session, request_, agent, last)
+            workflow.change_status(session, request_, agent, last, "Done")
+
+
+def test_setting_the_current_status_changes_nothing(session, request_, agent):
+    workflow.change_status(session, request_, agent, "in_progress")
+    events, updated = len(request_.events), request_.updated_at
+    assert workflow.change_status(session, request_, agent, "in_progress") is None
+    assert len(request_.events) == events and request_.updated_at == updated
+    assert request_.status == "in_progress"
+
+
+@pytest.mark.parametrize("note", ["", "   \n ", None])
+def test_resolving_needs_a_note_for_the_requester(session, request_, agent, note):
+    with pytest.raises(ValidationError) as refused:
+        workflow.change_status(session, request_, agent, "resolved", note)
+    assert "note" in refused.value.fields
+    assert request_.status == "new" and request_.resolved_at is None
 
 
 def test_reopening_clears_the_resolution(session, request_, agent):
-    workflow.change_status(session, request_, agent, "resolved", now=berlin(2025, 7, 8, 10))
+    workflow.change_status(session, request_, agent, "resolved", "Done",
+                           now=berlin(2025, 7, 8, 10))
     workflow.change_status(session, request_, agent, "in_progress", now=berlin(2025, 7, 8, 11))
     assert request_.resolved_at is None and request_.paused_at is None
 
@@ -132,7 +148,7 @@ def test_waiting_on_the_requester_pauses_the_resolution_clock(session, request_,
 
 
 def test_time_while_resolved_does_not_count_after_reopening(session, request_, agent):
-    workflow.change_status(session, request_, agent, "resolved", now=berlin(2025, 7, 8, 12))
+    workflow.change_status(session, request_, agent, "resolved", "Done", now=berlin(2025, 7, 8, 12))
     workflow.change_status(session, request_, agent, "in_progress", now=berlin(2025, 7, 10, 12))
     assert request_.resolution_due == berlin(2025, 7, 15, 9)  # two business days later
 
@@ -149,7 +165,7 @@ def test_cancelling_is_for_the_requester_and_only_before_resolution(session, req
                                                                     employee):
     with pytest.raises(PermissionDenied):
         workflow.cancel_request(session, request_, agent)
-    workflow.change_status(session, request_, agent, "resolved")
+    workflow.change_status(session, request_, agent, "resolved", "Done")
     with pytest.raises(Conflict):
         workflow.cancel_request(session, request_, employee)
 
@@ -187,7 +203,7 @@ def test_requester_comment_goes_to_the_assignee(session, request_, agent, employ
 def test_next_statuses(session, request_, agent):
     assert workflow.next_statuses(request_) == ["in_progress", "waiting", "resolved", "closed",
                                                 "cancelled"]
-    workflow.change_status(session, request_, agent, "resolved")
+    workflow.change_status(session, request_, agent, "resolved", "Done")
     assert workflow.next_statuses(request_) == ["new", "in_progress", "waiting", "closed"]
     workflow.change_status(session, request_, agent, "closed")
     assert workflow.next_statuses(request_) == ["new", "in_progress", "waiting"]

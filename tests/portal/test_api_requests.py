@@ -102,8 +102,9 @@ def test_requester_may_cancel_but_not_resolve(client, laptop, employee, bearer):
 
 @pytest.mark.parametrize(("body", "status", "field"), [
     ({"status": "teleported"}, 422, "status"),
-    ({"status": "new"}, 422, "status"),
     ({"status": "resolved", "note": 5}, 422, "note"),
+    ({"status": "resolved"}, 422, "note"),
+    ({"status": "resolved", "note": "  \n "}, 422, "note"),
 ])
 def test_invalid_status_changes(client, laptop, employee, agent, bearer, body, status, field):
     ref = create(client, bearer(employee)).get_json()["ref"]
@@ -112,12 +113,23 @@ def test_invalid_status_changes(client, laptop, employee, agent, bearer, body, s
     assert field in response.get_json()["error"]["fields"]
 
 
+def test_setting_the_current_status_changes_nothing(client, laptop, employee, agent,
+                                                    bearer):
+    ref = create(client, bearer(employee)).get_json()["ref"]
+    before = client.get(f"/api/v1/requests/{ref}", headers=bearer(agent)).get_json()
+    response = client.post(f"/api/v1/requests/{ref}/status", json={"status": "new"},
+                           headers=bearer(agent))
+    assert response.status_code == 200 and response.get_json()["status"] == "new"
+    assert response.get_json()["events"] == before["events"]
+    assert response.get_json()["first_response_at"] is None
+
+
 def test_a_closed_request_cannot_be_resolved(client, laptop, employee, agent, bearer):
     ref = create(client, bearer(employee)).get_json()["ref"]
     client.post(f"/api/v1/requests/{ref}/status", json={"status": "closed"},
                 headers=bearer(agent))
-    response = client.post(f"/api/v1/requests/{ref}/status", json={"status": "resolved"},
-                           headers=bearer(agent))
+    response = client.post(f"/api/v1/requests/{ref}/status",
+                           json={"status": "resolved", "note": "Done"}, headers=bearer(agent))
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "conflict"
 
 

@@ -124,6 +124,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         Case(OFFER + "/history/1/restore", OWNERS, 302, form=version_body()),
     ("GET", "/manage/webhooks"): Case("/manage/webhooks", ADMINS),
     ("GET", "/manage/departments/<dept>/webhooks"): Case(DEPT + "/webhooks", OWNERS),
+    ("GET", "/manage/departments/<dept>/reply-templates"): Case(DEPT + "/reply-templates",
+                                                                 OWNERS),
     ("GET", "/manage/<dept>/searches"): Case("/manage/it/searches", OWNERS),
     ("POST", "/manage/<dept>/searches"): Case(
         "/manage/it/searches", OWNERS, 302,
@@ -159,6 +161,11 @@ OTHER_FEATURE_RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/requests/<ref>/approval"): "approvals (tests/portal/test_approval_pages.py)",
     ("GET", "/manage/feedback/<dept>"): "feedback",
     ("POST", "/manage/webhooks"): "webhooks",
+    ("POST", "/manage/departments/<dept>/reply-templates"): "reply templates",
+    ("GET", "/manage/departments/<dept>/reply-templates/<int:template_id>"): "reply templates",
+    ("POST", "/manage/departments/<dept>/reply-templates/<int:template_id>"): "reply templates",
+    ("POST", "/manage/departments/<dept>/reply-templates/<int:template_id>/delete"):
+        "reply templates",
     ("POST", "/manage/departments/<dept>/webhooks"): "webhooks",
     ("GET", "/manage/webhooks/<int:hook_id>"): "webhooks",
     ("POST", "/manage/webhooks/<int:hook_id>/test"): "webhooks",

@@ -100,7 +100,7 @@ def test_status_change_from_the_request_page_is_the_first_response(client, auth,
     item = make_request()
     auth.login(agent)
     page = client.get(f"/requests/{item.ref}").get_data(as_text=True)
-    assert "Change status" in page and "Assign to me" in page
+    assert "Change status" in page and "Take it" in page
     response = client.post(f"/manage/queue/requests/{item.ref}/status",
                            data={"status": "waiting", "note": "Which floor are you on?"})
     assert response.status_code == 303
@@ -133,7 +133,8 @@ def test_refused_status_changes_say_why_and_change_nothing(client, auth, session
 def test_resolve_then_reopen(client, auth, session, agent, make_request):
     item = make_request()
     auth.login(agent)
-    client.post(f"/manage/queue/requests/{item.ref}/status", data={"status": "resolved"})
+    client.post(f"/manage/queue/requests/{item.ref}/status",
+                data={"status": "resolved", "note": "Done"})
     page = client.get(f"/requests/{item.ref}").get_data(as_text=True)
     assert '<option value="in_progress">' in page and '<option value="cancelled">' not in page
     client.post(f"/manage/queue/requests/{item.ref}/status", data={"status": "in_progress"})

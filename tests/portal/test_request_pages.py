@@ -144,7 +144,7 @@ def test_my_requests_lists_filters_and_marks_overdue_ones(client, auth, session,
                           now=utcnow() - timedelta(days=30))
     fresh = submit_request(session, laptop, employee, priority="normal", store=store,
                            values={**answers(), "quote": Upload("a", BytesIO(b"a"))})
-    workflow.change_status(session, fresh, agent, "resolved")
+    workflow.change_status(session, fresh, agent, "resolved", "Done")
     session.commit()
     auth.login(employee)
     page = client.get("/requests/").get_data(as_text=True)
