@@ -202,11 +202,12 @@ def _status_moves(session: Session, ids: list[int] | None, since: datetime,
     """
     status = E.kind == "status"
     mine = or_(E.actor_id == R.requester_id, E.actor_id == R.submitted_by_id)
-    by_request = {"partition_by": E.request_id}
-    entered = func.coalesce(func.lag(E.created_at).over(
-        partition_by=E.request_id, order_by=(E.created_at, E.id)), R.created_at)
+    in_order = {"partition_by": E.request_id, "order_by": (E.created_at, E.id)}
+    # The sums run over the whole request with the same order: one sort for every window.
+    by_request = {**in_order, "rows": (None, None)}
+    entered = func.coalesce(func.lag(E.created_at).over(**in_order), R.created_at)
     # Per request, on its first status change only: its counts over all its status changes.
-    first = func.row_number().over(partition_by=E.request_id, order_by=(E.created_at, E.id)) == 1
+    first = func.row_number().over(**in_order) == 1
     sent_back = func.sum(case((E.new_status == "waiting", 1), else_=0)).over(**by_request)
     reopened = func.sum(case((and_(E.old_status.in_(("resolved", "closed")),
                                    E.new_status.in_(OPEN_STATUSES)), 1), else_=0)
