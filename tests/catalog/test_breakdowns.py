@@ -3,6 +3,8 @@ forms and waits are known gets exactly the ranking and scores computed here by h
 
 from __future__ import annotations
 
+import random
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -157,3 +159,57 @@ def test_opening_a_form_counts_per_day_without_a_person(session, fixture_departm
     row = session.get(FormOpening, (offering.id, day))
     assert row.opened == 3
     assert set(FormOpening.__table__.columns.keys()) == {"offering_id", "day", "opened"}
+
+
+def _bucket(minutes: float) -> int:
+    whole = int(minutes + 0.5)
+    return whole if whole < 120 else whole // 15 * 15 if whole < 2880 else whole // 60 * 60
+
+
+def test_one_pass_over_status_changes_equals_counting_request_by_request(session):
+    """Random histories: the returns, cancellations and waits read in one SQL pass are what
+    walking each request's status changes in order gives."""
+    rng = random.Random(15)
+    requester, agent = make_user(session), make_user(session)
+    department = make_department(session, slug="rnd", code="RN", agents=[agent])
+    offerings = [make_offering(session, department, slug=f"r{n}") for n in range(3)]
+    statuses = ("new", "in_progress", "waiting", "resolved", "closed", "cancelled")
+    expected_returns: dict[tuple[int, str], int] = defaultdict(int)
+    stays: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for _ in range(120):
+        offering = rng.choice(offerings)
+        created = NOW - timedelta(minutes=rng.randint(0, 120 * 1440))
+        moves, old, at = [], "new", 0
+        for _step in range(rng.randint(0, 6)):
+            at += rng.choice((rng.randint(1, 200), rng.randint(200, 5000), 1440 * 3))
+            new = rng.choice([s for s in statuses if s != old])
+            moves.append((at / 1440, old, new, rng.choice((requester, agent))))
+            old = new
+        add_request(session, offering, requester, created, moves=moves)
+        if created < NOW - timedelta(days=90):
+            continue
+        waits = sum(new == "waiting" for _d, _o, new, _a in moves)
+        reopens = sum(o in ("resolved", "closed") and n in ("new", "in_progress", "waiting")
+                      for _d, o, n, _a in moves)
+        expected_returns[(offering.id, "back_and_forth")] += reopens >= 1 or waits >= 2
+        expected_returns[(offering.id, "cancelled")] += any(
+            n == "cancelled" and a is requester for _d, _o, n, a in moves)
+        before = 0.0
+        for days, o, _n, _a in moves:
+            if o in breakdowns.WAITED_STATUSES:
+                stays[(offering.id, o)].append(days * 1440 - before)
+            before = days * 1440
+    session.commit()
+
+    found = breakdowns.department_breakdowns(session, department, now=NOW)
+
+    returns = {(p.offering.id, p.moment): p.count for p in found.points
+               if p.moment in ("back_and_forth", "cancelled")}
+    assert returns == {key: n for key, n in expected_returns.items() if n}
+    expected_waits = {}
+    for (offering_id, status), minutes in stays.items():
+        buckets = sorted(_bucket(m) for m in minutes)
+        expected_waits.setdefault(offering_id, {})[status] = (
+            len(minutes), round(sum(minutes), 1), buckets[(len(buckets) - 1) // 2])
+    assert {o: {s: (w.stays, w.total_minutes, w.median_minutes) for s, w in by.items()}
+            for o, by in found.waits.items()} == expected_waits
