@@ -141,11 +141,14 @@ class QueryBuilder:
         self.deadline = deadline or Deadline.none()
         self._zones_key = tuple(self.zones.items())
 
-    def build(self, parsed: ParsedQuery, fuzzy: bool = True) -> BuiltQuery:
+    def build(self, parsed: ParsedQuery, fuzzy: bool = True,
+              content_elsewhere: bool = False) -> BuiltQuery:
+        """The query's clauses. `content_elsewhere`: the query has content words that are not
+        among `parsed.words` (the synonyms take them), so question words stay no content."""
         built = BuiltQuery()
         words = [w for w in parsed.words if fold(w) not in ALL_STOPWORDS]
         only_stopwords = not words
-        only_questions = all(fold(w) in QUESTION_WORDS for w in words)
+        only_questions = not content_elsewhere and all(fold(w) in QUESTION_WORDS for w in words)
         clauses: list[Query] = []
         content: list[bool] = []
         for index, word in enumerate(parsed.words):

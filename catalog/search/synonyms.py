@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh.query import Or, Query
 
 from .query import BuiltQuery, ParsedQuery, QueryBuilder
-from .text import WORD_RE, fold
+from .text import QUESTION_WORDS, WORD_RE, fold
 
 SHIPPED_FILE = Path(__file__).with_name("synonyms.txt")
 # A synonym counts this much of the word typed.
@@ -102,16 +102,20 @@ def build_with_synonyms(builder: QueryBuilder, parsed: ParsedQuery,
     matched = {i for start, length, _ in matches for i in range(start, start + length)}
     last = len(parsed.words) - 1
     rest = tuple(w for i, w in enumerate(parsed.words) if i not in matched)
+    taken = [parsed.words[i] for i in matched]
     built = builder.build(ParsedQuery(
         text=parsed.text, words=rest, phrases=parsed.phrases,
-        prefix=parsed.prefix if last not in matched else None))
+        prefix=parsed.prefix if last not in matched else None),
+        content_elsewhere=any(fold(w) not in QUESTION_WORDS for w in taken))
     for start, length, others in matches:
         words = parsed.words[start:start + length]
+        content = True  # a question word ("how") with synonyms stays no content word
         if length == 1:
             prefix = parsed.prefix if start == last else None
             own = builder.build(ParsedQuery(text=words[0], words=words, prefix=prefix))
             _merge(built, own)
             options = list(own.clauses)
+            content = fold(words[0]) not in QUESTION_WORDS
         else:
             phrase = builder.phrase_clause(words, built)
             options = [phrase] if phrase is not None else []
@@ -124,6 +128,8 @@ def build_with_synonyms(builder: QueryBuilder, parsed: ParsedQuery,
         if alternatives:
             options.append(Or(alternatives, boost=SYNONYM_BOOST))
         if options:
+            built.content = [*built.content[:len(built.clauses)],
+                             *[True] * (len(built.clauses) - len(built.content)), content]
             built.clauses.append(options[0] if len(options) == 1 else Or(options))
     return built
 

@@ -108,6 +108,19 @@ def test_question_words_do_not_count_as_content(index, session, zoo):
     assert ranked(index, session, "How can I get a Zebrafink")[0] == "finch"
 
 
+def test_question_words_stay_no_content_when_synonyms_take_the_content_word(index, session,
+                                                                            zoo):
+    from catalog.search.synonym_list import save_synonyms
+    save_synonyms(session, "Zebrafink, Prachtfink\n")
+    zoo("finch", "Zebrafink abgeben")
+    zoo("chatty", "Wie und wo beantrage und bekomme ich Vogelfutter?")
+    publish(session)
+    # "Zebrafink" goes to the synonym clause; the question words left must not become
+    # content words that outnumber it.
+    assert ranked(index, session, "Wie und wo beantrage und bekomme ich einen Zebrafink")[0] \
+        == "finch"
+
+
 def test_suggestions_put_title_prefixes_first_then_the_most_requested(
         index, session, zoo, tmp_path):
     zoo("quiet", "Zebrafink abholen")
