@@ -16,6 +16,7 @@ from catalog.mail.replies import Inbox, ReplyRefused, file_reply
 from catalog.mail.reply_address import parse_address
 from catalog.models import utcnow
 
+from .changes import saving
 from .extensions import db
 from .mail import reply_secret
 from .uploads import file_store
@@ -35,15 +36,12 @@ def receive(mail_from: str, recipients: list[str], raw: bytes) -> str:
     """File one mail in its own transaction; the SMTP answer (250 or 550 with the reason)."""
     store = file_store()
     try:
-        filed = file_reply(db.session, raw, mail_from, recipients, inbox(), store, utcnow())
-        db.session.commit()
+        with saving(on_rollback=store.discard_written):
+            filed = file_reply(db.session, raw, mail_from, recipients, inbox(), store, utcnow())
     except ReplyRefused as refusal:
-        db.session.rollback()
         log.info("reply refused: %s", refusal.reason)  # no addresses: personal data
         return f"550 {refusal.code} {refusal.reason}"
     except Exception:
-        db.session.rollback()
-        store.discard_written()
         log.exception("a reply could not be filed")
         return "451 4.3.0 The reply could not be filed now; please try again later."
     if filed.request is None:

@@ -23,6 +23,7 @@ from catalog import directory
 from catalog.numbers import whole_number
 from catalog.search_log import record_opening, record_search
 
+from ..changes import saving
 from ..extensions import db
 
 # Placeholder in result links; a query echoed on the page is escaped, so it never matches.
@@ -36,10 +37,9 @@ def log_search(text: str | None, results: int, source: str) -> int | None:
     if request.args.get("page", "1").strip() not in ("", "1"):
         return None
     try:
-        entry = record_search(db.session, text, str(get_locale()), results, source)
-        db.session.commit()
+        with saving():
+            entry = record_search(db.session, text, str(get_locale()), results, source)
     except Exception:  # noqa: BLE001 - the search matters more than its log
-        db.session.rollback()
         current_app.logger.warning("could not log a search", exc_info=True)
         return None
     return entry
@@ -70,11 +70,10 @@ def notes_opening(view: Callable[..., Any]) -> Callable[..., Any]:
         page = view(dept=dept, offering=offering)
         if entry and isinstance(page, str):
             try:
-                item = directory.find_offering(db.session, dept, offering).item
-                record_opening(db.session, entry, item.id)
-                db.session.commit()
+                with saving():
+                    item = directory.find_offering(db.session, dept, offering).item
+                    record_opening(db.session, entry, item.id)
             except Exception:  # noqa: BLE001 - the page matters more than its log
-                db.session.rollback()
                 current_app.logger.warning("could not note a search's opened result",
                                            exc_info=True)
         return page
