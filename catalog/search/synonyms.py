@@ -99,7 +99,9 @@ def build_with_synonyms(builder: QueryBuilder, parsed: ParsedQuery,
     matches = thesaurus.matches(parsed.words) if thesaurus else []
     if not matches:
         return builder.build(parsed)
-    matched = {i for start, length, _ in matches for i in range(start, start + length)}
+    # A phrase's words stay words of their own too (each counts for coverage); a single word
+    # is replaced by the choice of itself or its synonyms.
+    matched = {start for start, length, _ in matches if length == 1}
     last = len(parsed.words) - 1
     rest = tuple(w for i, w in enumerate(parsed.words) if i not in matched)
     taken = [parsed.words[i] for i in matched]
