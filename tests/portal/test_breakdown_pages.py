@@ -149,6 +149,16 @@ def test_the_breakdown_page_speaks_german(client, auth, owned, owner):
     assert "Maßnahme erfassen" in page.text
 
 
+def test_a_german_owner_reads_offering_titles_in_german(client, auth, session, owned, owner,
+                                                        it_dept, employee, agent):
+    grow(session, it_dept, owned, employee, agent, 60)
+    owned[0].translations = {"de": {"title": "Neuen Laptop bestellen"}}
+    session.commit()
+    auth.login(owner)
+    page = client.get("/manage/it/breakdowns", headers={"accept-language": "de-DE,de;q=0.9"})
+    assert "Neuen Laptop bestellen" in page.text
+
+
 def test_the_pages_run_no_query_while_rendering(app, engine, client, auth, session, owned,
                                                 it_dept, owner, employee, agent, make_user):
     from tests.portal.test_render_queries import statements_while_rendering
