@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         proxies,
         rate_limits,
         security_headers,
+        sqlite,
         templating,
     )
     from .api import bp as api_bp
@@ -60,6 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     base_url.init_app(app)  # first: a refused host reaches nothing else
     input_limits.init_app(app)  # before the routes: bounded <int:...> ids
     db.init_app(app)
+    with app.app_context():
+        sqlite.install(db.engine)  # readers never wait for a writer
     # Every session keeps the adherence rollups in step with the requests it changes, in the
     # same flush (installed once per process; later calls do nothing).
     rollups.install()

@@ -12,6 +12,7 @@ overdue).
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
@@ -19,7 +20,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
 from flask_login import current_user
@@ -67,6 +68,7 @@ def page_key(params: Sequence[str] = ()) -> str:
         person, mark = found
         locale = choose_locale(person.locale)
         who = variant(person.audience, person.is_admin, person.roles, person.timezone)
+        g.personal_key = (person.id, mark, locale, who)
         g.nav_key = nav_key(person.id, person.name,
                             manages(person.is_admin, (role for role, _ in person.roles)), locale,
                             person.has_reports or any(r == "approver" for r, _ in person.roles))
@@ -76,6 +78,7 @@ def page_key(params: Sequence[str] = ()) -> str:
             who = variant(current_user.audience, current_user.is_admin,
                           ((r.role, r.department_id) for r in current_user.roles),
                           current_user.timezone)
+            g.personal_key = (current_user.id, mark, locale, who)
             g.nav_key = nav_key(current_user.id, current_user.name, may_manage(current_user),
                                 locale, may_approve_anything(current_user))
         else:
@@ -98,10 +101,13 @@ def cached_page(params: Sequence[str] = (),
     `params` are the query parameters the view reads; it sees only those (its links too), so
     the page depends on nothing that is not in its key. `personal` renders the part of the
     page that is the viewer's own (e.g. their work on the home page): it replaces the
-    page's PERSONAL_PART marker afresh for every request, cached page or not.
+    page's PERSONAL_PART marker for every request, cached page or not (kept per person while
+    nothing it can show changes: see `personal_part`).
     """
     def fill(page: str) -> str:
-        return page.replace(PERSONAL_PART, personal(), 1) if personal is not None else page
+        if personal is None:
+            return page
+        return page.replace(PERSONAL_PART, personal_part(personal), 1)
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -158,5 +164,33 @@ def personal_nav() -> str:
     return nav
 
 
+PARTS_KEPT = 5000  # rendered personal parts kept per app (least recently used go first)
+
+
+def personal_part(render: Callable[[], str]) -> str:
+    """A page's personal part, reused for the same person while the activity mark, their
+    language and rights are what they were, for at most the page cache's timeout (due times
+    and "resolved 3 days ago" move with the clock). Without a key (a flash message, a language
+    switch) it is rendered afresh."""
+    key = g.get("personal_key")
+    if key is None:
+        return render()
+    key = (render.__qualname__, *key)
+    parts = current_app.extensions["personal_parts"]  # key -> (monotonic expiry, html)
+    now = time.monotonic()
+    kept = parts.get(key)
+    if kept is not None and kept[0] > now:
+        with suppress(KeyError):  # another thread may have just let it go
+            parts.move_to_end(key)
+        return kept[1]
+    part = render()
+    parts[key] = (now + current_app.config["CACHE_DEFAULT_TIMEOUT"], part)
+    if len(parts) > PARTS_KEPT:
+        with suppress(KeyError):
+            parts.popitem(last=False)
+    return part
+
+
 def init_app(app: Flask) -> None:
     cache.init_app(app)
+    app.extensions["personal_parts"] = OrderedDict()

@@ -100,7 +100,7 @@ def test_anonymous_visitors_see_no_personal_part(client, make_request):
 
 
 def test_the_home_page_costs_the_same_statements_however_much_work(
-        client, auth, session, agent, employee, make_request, count_queries):
+        app, client, auth, session, agent, employee, make_request, count_queries):
     measured = []
     for count in (3, 15):
         for number in range(count - (3 if measured else 0)):
@@ -113,7 +113,24 @@ def test_the_home_page_costs_the_same_statements_however_much_work(
         for person in (agent, employee):
             auth.login(person)
             client.get("/")  # warm up
+            app.extensions["personal_parts"].clear()  # the personal part is rendered anew
             with count_queries() as counted:
                 assert client.get("/").status_code == 200
             measured.append(counted.n)
     assert measured[:2] == measured[2:], f"agent, employee at 3 and at 15: {measured}"
+
+
+def test_the_personal_part_is_reused_until_something_changes(client, auth, session, employee,
+                                                             make_request, count_queries):
+    first = make_request()
+    auth.login(employee)
+    assert first.ref in section(client.get("/").get_data(as_text=True), "my-requests-heading")
+    client.get("/departments/")
+    with count_queries() as plain:  # a cached page without a personal part
+        client.get("/departments/")
+    with count_queries() as again:
+        page = client.get("/").get_data(as_text=True)
+    assert first.ref in section(page, "my-requests-heading")
+    assert again.n == plain.n  # who is looking and the activity mark: nothing rendered anew
+    second = make_request()  # a change shows on the very next view
+    assert second.ref in section(client.get("/").get_data(as_text=True), "my-requests-heading")
