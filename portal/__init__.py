@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .queue import bp as queue_bp
     from .requests import bp as requests_bp
     from .search import bp as search_bp
+    from .search import log as search_log
 
     base_url.init_app(app)  # first: a refused host reaches nothing else
     input_limits.init_app(app)  # before the routes: bounded <int:...> ids
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     display.init_app(app)
     page_cache.init_app(app)
+    search_log.init_app(app)
     errors.init_app(app)
     rate_limits.init_app(app)
     security_headers.init_app(app)

@@ -72,6 +72,9 @@ DEFAULTS: dict[str, Any] = {
     # Days the search log (queries without the person) is kept; the worker deletes older
     # entries every hour. 0: kept until deleted by hand.
     "SEARCH_LOG_DAYS": 180,
+    # Seconds searches are gathered in each process before they are written to the search log
+    # in one statement (0: at the end of each search's request).
+    "SEARCH_LOG_WRITE_SECONDS": 10.0,
 
     # Page cache for anonymous visitors (Flask-Caching, per process)
     # Flask-Caching backend, e.g. SimpleCache or RedisCache.

@@ -112,6 +112,7 @@ def app(_schema: None, database_url: str, tmp_path: Any,
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
+        "SEARCH_LOG_WRITE_SECONDS": 0,  # a search is in the log when its request ends
     })
     app.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE
     yield app
@@ -128,7 +129,8 @@ def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
 
     def make(**settings: Any) -> Flask:
         other = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
-                            "WTF_CSRF_ENABLED": False, **settings})
+                            "WTF_CSRF_ENABLED": False, "SEARCH_LOG_WRITE_SECONDS": 0,
+                            **settings})
         made.append(other)
         return other
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
@@ -23,6 +23,8 @@ class SearchLogEntry(Base):
     __tablename__ = "search_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, so a search is named before its row is written (links, the API's search_id).
+    token: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True)
     # Rounded down to the hour: the exact second could tell who it was.
     searched_at: Mapped[datetime] = mapped_column(index=True)
     query: Mapped[str] = mapped_column(String(200), index=True)

@@ -2,47 +2,114 @@
 
 The search page is cached whole (page_cache.py), so its view does not run for a cached answer.
 The page therefore carries what the log needs: a comment with its number of results, and a
-marker in each result's link. Around the cache, every answer (cached or not) is logged with
-one INSERT and its markers become `?from_search=<entry id>`; the offering page notes that id
-as the search's opened result. Only the first page of results is a search; later pages are
-the same search read further. A failure to log never fails the search.
+marker in each result's link. Around the cache, every answer (cached or not) is logged and its
+markers become `?from_search=<token>`; the offering page notes that token as the search's
+opened result. Only the first page of results is a search; later pages are the same search
+read further. A failure to log never fails the search.
+
+A search is the most frequent thing people do, and a write per search would cost every one of
+them a commit. Each process therefore gathers its searches and openings (`SearchLogBuffer`)
+and writes them in one transaction at the end of a request once `SEARCH_LOG_WRITE_SECONDS`
+have passed (and when it exits). A search is named by its random token before its row exists;
+an opening whose search another process has not written yet is tried again for a minute.
+A process killed outright loses at most those seconds of searches: the log is a tally, not a
+record anyone relies on.
 """
 
 from __future__ import annotations
 
+import atexit
 import re
+import threading
+import time
+import weakref
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from catalog import directory
 from catalog.numbers import whole_number
-from catalog.search_log import record_opening, record_search
+from catalog.search_log import record_opening, search_entry, write_searches
+from catalog.search_log.recording import TOKEN_LIMIT
 
-from ..changes import saving
 from ..extensions import db
 
 # Placeholder in result links; a query echoed on the page is escaped, so it never matches.
 LINK_MARKER = Markup("<!--from-search-->")
 _RESULTS = re.compile(r"<!--search-results:(\d+)-->")
 OPENED_PARAM = "from_search"
+PENDING_LIMIT = 500  # searches gathered before they are written whatever the time
+KEPT_LIMIT = 10_000  # searches kept while the database cannot be written
+OPENING_PATIENCE = 60.0  # seconds an opening waits for its search to be written
+
+
+class SearchLogBuffer:
+    """One process's searches and openings not written yet (thread-safe)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.entries: list[dict[str, Any]] = []
+        self.openings: list[tuple[int, int, float]] = []  # token, offering id, give up at
+        self.written_at = time.monotonic()
+        self.lock = threading.Lock()
+
+    def add(self, entry: dict[str, Any]) -> None:
+        with self.lock:
+            self.entries.append(entry)
+
+    def opened(self, token: int, offering_id: int) -> None:
+        with self.lock:
+            self.openings.append((token, offering_id, time.monotonic() + OPENING_PATIENCE))
+
+    def due(self) -> bool:
+        return bool(self.entries or self.openings) and (
+            len(self.entries) >= PENDING_LIMIT
+            or time.monotonic() - self.written_at >= self.seconds)
+
+    def write(self, engine: Engine) -> None:
+        """Write what is gathered in one transaction; keep it for later if that fails."""
+        with self.lock:
+            entries, self.entries = self.entries, []
+            openings, self.openings = self.openings, []
+            self.written_at = time.monotonic()
+        if not entries and not openings:
+            return
+        try:
+            with engine.begin() as connection:
+                write_searches(connection, entries)
+                now = time.monotonic()
+                waiting = [(token, offering_id, until) for token, offering_id, until in openings
+                           if not record_opening(connection, token, offering_id)
+                           and until > now]
+        except SQLAlchemyError:
+            current_app.logger.warning("could not write the search log", exc_info=True)
+            with self.lock:
+                self.entries[:0] = entries[-KEPT_LIMIT:]
+                self.openings[:0] = openings
+            return
+        with self.lock:
+            self.openings.extend(waiting)
+
+
+def buffer() -> SearchLogBuffer:
+    return current_app.extensions["search_log"]
 
 
 def log_search(text: str | None, results: int, source: str) -> int | None:
-    """Record one search and commit; the entry's id, or None (nothing searched, or failed)."""
+    """Log one search (written soon, see the module); its token, or None (nothing searched)."""
     if request.args.get("page", "1").strip() not in ("", "1"):
         return None
-    try:
-        with saving():
-            entry = record_search(db.session, text, str(get_locale()), results, source)
-    except Exception:  # noqa: BLE001 - the search matters more than its log
-        current_app.logger.warning("could not log a search", exc_info=True)
+    entry = search_entry(text, str(get_locale()), results, source)
+    if entry is None:
         return None
-    return entry
+    buffer().add(entry)
+    return int(entry["token"])
 
 
 def logged_search_page(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,15 +133,32 @@ def notes_opening(view: Callable[..., Any]) -> Callable[..., Any]:
     opened result; the page itself (and its cache) never sees the parameter."""
     @wraps(view)
     def noting(dept: str, offering: str) -> Any:
-        entry = whole_number(request.args.get(OPENED_PARAM, "")[:12])
+        token = whole_number(request.args.get(OPENED_PARAM, "")[:16], TOKEN_LIMIT)
         page = view(dept=dept, offering=offering)
-        if entry and isinstance(page, str):
-            try:
-                with saving():
-                    item = directory.find_offering(db.session, dept, offering).item
-                    record_opening(db.session, entry, item.id)
-            except Exception:  # noqa: BLE001 - the page matters more than its log
-                current_app.logger.warning("could not note a search's opened result",
-                                           exc_info=True)
+        if token and isinstance(page, str):
+            item = directory.find_offering(db.session, dept, offering).item
+            buffer().opened(token, item.id)
         return page
     return noting
+
+
+def init_app(app: Flask) -> None:
+    """Gather each process's searches; write them after a request once they are due, and at
+    exit."""
+    app.extensions["search_log"] = gathered = SearchLogBuffer(
+        float(app.config["SEARCH_LOG_WRITE_SECONDS"]))
+
+    @app.teardown_request
+    def write_when_due(_error: BaseException | None) -> None:
+        if gathered.due():
+            gathered.write(db.engine)
+
+    made = weakref.ref(app)
+
+    def write_at_exit() -> None:
+        found = made()
+        if found is not None and (gathered.entries or gathered.openings):
+            with found.app_context():
+                gathered.write(db.engine)
+
+    atexit.register(write_at_exit)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from catalog.models import SearchLogEntry
 from catalog.search_log import (
     DepartmentWords,
@@ -41,7 +43,7 @@ def test_a_search_is_logged_normalised_on_the_hour_and_opened_once(session, make
     at = datetime(2026, 11, 28, 14, 37, 12, tzinfo=UTC)
     entry = record_search(session, "  Urlaub\tBEANTRAGEN ", "de", 3, "page", now=at)
     assert record_search(session, "   ", "de", 0, "page") is None
-    row = session.get(SearchLogEntry, entry)
+    row = session.scalar(select(SearchLogEntry).where(SearchLogEntry.token == entry))
     assert (row.query, row.searched_at) == ("urlaub beantragen",
                                            datetime(2026, 11, 28, 14, tzinfo=UTC))
     assert record_opening(session, entry, offering.id)

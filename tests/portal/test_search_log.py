@@ -3,7 +3,11 @@ their offerings, and one action makes the same query find the offering at once."
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import inspect, select
 
@@ -15,7 +19,10 @@ from catalog.models import (
     SearchLogEntry,
     User,
 )
+from portal.extensions import db
 from tests.search_fixtures import load_search_catalog
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def owner_of(session, make_user, slug: str, **values) -> User:
@@ -37,7 +44,7 @@ def test_a_signed_in_search_is_logged_without_the_person(client, auth, session, 
     assert client.get("/search?q=Parking%20  SPACE").status_code == 200
 
     columns = {c["name"] for c in inspect(engine).get_columns("search_log")}
-    assert columns == {"id", "searched_at", "query", "language", "source", "results",
+    assert columns == {"id", "token", "searched_at", "query", "language", "source", "results",
                        "opened_offering_id"}
     entry = session.scalars(select(SearchLogEntry)).one()
     assert (entry.query, entry.language, entry.source, entry.results) == \
@@ -55,7 +62,7 @@ def test_a_cached_results_page_is_logged_too_and_its_links_name_its_own_entry(cl
                          r'href="/departments/facilities/parking\?from_search=(\d+)"', html)
                .group(2)) for html in (first, again)]
     entries = session.scalars(select(SearchLogEntry).order_by(SearchLogEntry.id)).all()
-    assert [e.id for e in entries] == ids and ids[0] != ids[1]
+    assert [e.token for e in entries] == ids and ids[0] != ids[1]
     assert "from-search" not in again and "search-results:" not in again
 
     client.get(f"/departments/facilities/parking?from_search={ids[1]}")
@@ -64,10 +71,53 @@ def test_a_cached_results_page_is_logged_too_and_its_links_name_its_own_entry(cl
     assert [e.opened_offering_id for e in entries] == [None, parking]
 
 
+def test_searches_are_gathered_and_written_together(make_app, session):
+    """With SEARCH_LOG_WRITE_SECONDS, a search costs no write of its own: the searches of the
+    last seconds are written in one go, openings included (also one noted before its search
+    was written, as when another process answered the search)."""
+    load_search_catalog(session)
+    app = make_app(SEARCH_LOG_WRITE_SECONDS=3600)
+    client = app.test_client()
+    first = client.get("/search?q=parking").get_data(as_text=True)
+    token = re.search(r'parking\?from_search=(\d+)"', first).group(1)
+    client.get(f"/departments/facilities/parking?from_search={token}")
+    client.get("/api/v1/search?q=zeppelinflug")
+    assert session.scalars(select(SearchLogEntry)).all() == []  # gathered, not written
+    log = app.extensions["search_log"]
+    elsewhere = log.entries.pop(0)  # as if another process had it and writes it later
+    with app.app_context():
+        log.write(db.engine)
+    session.expire_all()
+    assert [e.query for e in session.scalars(select(SearchLogEntry))] == ["zeppelinflug"]
+    assert len(log.openings) == 1  # still waiting for its search
+    log.entries.append(elsewhere)
+    with app.app_context():
+        log.write(db.engine)
+    session.expire_all()
+    parking = session.scalar(select(Offering.id).where(Offering.slug == "parking"))
+    entries = session.scalars(select(SearchLogEntry).order_by(SearchLogEntry.query)).all()
+    assert [(e.query, e.opened_offering_id) for e in entries] == [
+        ("parking", parking), ("zeppelinflug", None)]
+    assert log.openings == []
+
+
+def test_searches_gathered_when_the_process_ends_are_written(session, database_url, tmp_path):
+    load_search_catalog(session)
+    script = ("from portal import create_app\n"
+              "create_app().test_client().get('/api/v1/search?q=parking')\n")
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=120, env={
+        **os.environ, "PYTHONPATH": str(ROOT), "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_INSTANCE_PATH": str(tmp_path / "other"), "PORTAL_SECRET_KEY": "test",
+        "PORTAL_SEARCH_LOG_WRITE_SECONDS": "3600"})
+    session.expire_all()
+    assert [e.query for e in session.scalars(select(SearchLogEntry))] == ["parking"]
+
+
 def test_api_searches_are_logged_and_return_their_log_id(client, session):
     load_search_catalog(session)
     answer = client.get("/api/v1/search?q=zeppelinflug").get_json()
-    entry = session.get(SearchLogEntry, answer["search_id"])
+    entry = session.scalar(select(SearchLogEntry).where(
+        SearchLogEntry.token == answer["search_id"]))
     assert (entry.query, entry.source, entry.results) == ("zeppelinflug", "api", 0)
     assert client.get("/api/v1/suggest?q=park").status_code == 200
     assert len(session.scalars(select(SearchLogEntry)).all()) == 1  # suggestions are not
@@ -133,8 +183,8 @@ def test_the_worker_purges_entries_older_than_the_setting(app, runner, session):
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     session.expire_all()
-    assert session.get(SearchLogEntry, old) is None
-    assert session.get(SearchLogEntry, recent) is not None
+    assert [e.token for e in session.scalars(select(SearchLogEntry))] == [recent]
+    assert old != recent
 
 
 def test_only_admins_edit_the_synonym_list_and_a_change_applies_at_once(
