@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.demo import load_demo_data
+from catalog.revision import bump_catalog_revision
 from catalog.search import SearchIndex, criteria, search
 from catalog.search.synonym_list import add_synonym, save_synonyms, synonym_text
 from catalog.search.synonyms import Thesaurus, parse_groups, shipped_text
@@ -68,6 +69,21 @@ def test_the_word_typed_ranks_above_its_synonym(index, session):
     assert top(index, session, "Urlaub", 1) == ["leave"]
     found = search(index, session, criteria(text="vacation Urlaub"))
     assert found.hits[0].offering.slug == "leave"
+
+
+def test_buchen_typed_beside_english_words_finds_the_offering_to_book(
+        index, session, make_department, make_offering):
+    # German "buchen" is English "book": without the shipped list saying so, "buchen" matches
+    # nothing here and the offering with more of "meeting room" ranks first.
+    department = make_department(slug="facilities", name="Facilities")
+    make_offering(department, slug="room-booking", language="en", title="Book a meeting room",
+                  summary="Rooms for up to twelve people.")
+    make_offering(department, slug="room-repair", language="en", title="Meeting room repairs",
+                  summary="A broken meeting room projector, meeting room phone or blind.")
+    bump_catalog_revision(session)
+    session.commit()
+    assert top(index, session, "buchen") == ["room-booking"]
+    assert top(index, session, "meeting room buchen", 1) == ["room-booking"]
 
 
 def test_a_synonym_added_is_found_at_once_on_a_warm_cache(index, session):
