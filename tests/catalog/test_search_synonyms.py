@@ -86,6 +86,21 @@ def test_buchen_typed_beside_english_words_finds_the_offering_to_book(
     assert top(index, session, "meeting room buchen", 1) == ["room-booking"]
 
 
+def test_no_shipped_synonym_reads_an_application_for_leave_as_software(
+        index, session, make_department, make_offering):
+    # "application" at work is a request as often as a program: the shipped list must not
+    # make "Elternzeit application" find every software offering that mentions parental leave.
+    hr = make_department(slug="hr", name="HR")
+    make_offering(hr, slug="elternzeit", language="de", title="Elternzeit und Elterngeld",
+                  summary="Elternzeit beantragen.")
+    it = make_department(slug="it", name="IT")
+    make_offering(it, slug="licence", language="de", title="Software bestellen",
+                  summary="Lizenzen auch während der Elternzeit verlängern.")
+    bump_catalog_revision(session)
+    session.commit()
+    assert top(index, session, "Elternzeit application", 1) == ["elternzeit"]
+
+
 def test_a_synonym_added_is_found_at_once_on_a_warm_cache(index, session):
     load_search_catalog(session)
     assert top(index, session, "Ferienantrag") == []
