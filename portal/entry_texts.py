@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -24,7 +24,13 @@ from catalog.translations import (
 
 
 def page_language() -> str:
-    return reader_language(get_locale())
+    """The reader's language of this page, worked out once per request and locale (a search
+    page asks about a hundred times; force_locale in mail gets its own)."""
+    locale = get_locale()
+    found = g.get("_page_language")
+    if found is None or found[0] is not locale:
+        found = g._page_language = (locale, reader_language(locale))
+    return found[1]
 
 
 def entry_text(entry: Any, field: str) -> Any:
