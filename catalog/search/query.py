@@ -158,7 +158,7 @@ class QueryBuilder:
             typing = is_prefix and ("prefix", exact_form(word)) in self.reader
             # Only the first FUZZY_WORDS unknown words are looked up as typos.
             fuzzy_left = fuzzy and not typing and len(built.unknown) < FUZZY_WORDS
-            clause = None if stop else self._remembered(word, built, fuzzy_left)
+            clause = None if stop else self.remembered(word, built, fuzzy_left)
             if is_prefix:
                 clause = self._with_prefix(clause, word, built, fuzzy_left)
             if clause is not None:
@@ -173,7 +173,7 @@ class QueryBuilder:
         built.content = content
         return built
 
-    def _remembered(self, word: str, built: BuiltQuery, fuzzy: bool) -> Query | None:
+    def remembered(self, word: str, built: BuiltQuery, fuzzy: bool) -> Query | None:
         """The word's clause, from the memo if the word was seen before on this reader."""
         if self.memo is None:
             return self.word_clause(word, built, fuzzy=fuzzy)

@@ -137,10 +137,12 @@ def build_with_synonyms(builder: QueryBuilder, parsed: ParsedQuery,
 
 
 def _term_clause(builder: QueryBuilder, term: str, built: BuiltQuery) -> Query | None:
-    """A synonym's clause: the word as typed in the list (no typos), or the phrase."""
+    """A synonym's clause: the word as typed in the list (no typos), or the phrase. A word's
+    clause is remembered per index state, like the words typed (a group's words are looked up
+    in every zone of both languages: most of a query's cost when it has synonyms)."""
     words = tuple(WORD_RE.findall(term))
     if len(words) == 1:
-        return builder.word_clause(words[0], built, fuzzy=False)
+        return builder.remembered(words[0], built, fuzzy=False)
     return builder.phrase_clause(words, built)
 
 

@@ -26,9 +26,19 @@ def test_a_new_query_of_known_words_reuses_their_clauses(app, client, catalog):
     assert offerings(client, "q=Urlaub") == ["leave"]
     offerings(client, "q=laptop+")  # a finished word (a space after it): no prefix
     memo = memo_of(app)
-    words, scores = memo.words.hits, memo.scores.hits
+    words, scores = memo.words.misses, memo.scores.hits
     assert offerings(client, "q=laptop+Urlaub")
-    assert memo.words.hits == words + 2 and memo.scores.hits == scores + 2
+    # Nothing built anew: the two words and their synonyms' words were all remembered.
+    assert memo.words.misses == words and memo.scores.hits == scores + 2
+
+
+def test_the_words_of_a_query_s_synonyms_are_remembered_too(app, client, catalog):
+    offerings(client, "q=laptop+")  # laptop, notebook, computer, PC, Rechner
+    memo = memo_of(app)
+    misses, hits = memo.words.misses, memo.words.hits
+    offerings(client, "q=laptop+")  # asked again (no answer cache here)
+    assert memo.words.misses == misses
+    assert memo.words.hits > hits + 1  # not only the word typed
 
 
 def test_an_edit_on_this_host_is_found_by_the_next_search(app, client, session, catalog):
