@@ -24,7 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     from catalog import audit
-    from catalog.commitments import rollups
+    from catalog.commitments import breakdown_rollups, rollups
 
     from .config import load_config, prepare_instance
 
@@ -64,9 +64,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         sqlite.install(db.engine)  # readers never wait for a writer
-    # Every session keeps the adherence rollups in step with the requests it changes, in the
-    # same flush (installed once per process; later calls do nothing).
+    # Every session keeps the adherence and breakdown rollups in step with the requests it
+    # changes, in the same flush (installed once per process; later calls do nothing).
     rollups.install()
+    breakdown_rollups.install()
     # Every session refuses to change or delete audit entries: the log is append-only.
     audit.install()
     migrate.init_app(app, db, directory=str(MIGRATIONS))

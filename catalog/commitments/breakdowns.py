@@ -12,24 +12,42 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from ..models import (
     OPEN_STATUSES,
+    AdherenceDay,
+    BreakdownDay,
     Department,
     Feedback,
     FormOpening,
     Offering,
     RequestEvent,
     ServiceRequest,
+    WaitDay,
     utcnow,
 )
+from .adherence import _may_turn_late, open_outcomes
+from .breakdown_rollups import WAITED_STATUSES
 from .columns import count_of
 from .full_scan import outcomes
+from .rollups import utc_day
 
 R, E = ServiceRequest, RequestEvent
 
@@ -43,7 +61,6 @@ WEIGHTS = {"first_response": 2.0, "resolution": 3.0, "poor_rating": 3.0, "back_a
 # A missed commitment counts this many times, by the request's priority.
 PRIORITY_WEIGHTS = {"low": 1, "normal": 1, "high": 2, "critical": 3}
 POOR_RATING = 2  # ratings of 1 or 2 (of 5) are poor
-WAITED_STATUSES = ("awaiting_approval", "new", "in_progress", "waiting")
 COMMENTS_SHOWN = 3  # poor ratings' comments shown per offering
 MINUTES_PER_DAY = 1440
 
@@ -98,20 +115,25 @@ def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
 
 
 def department_breakdowns(session: Session, department: Department, days: int = DEFAULT_DAYS,
-                          now: datetime | None = None) -> Breakdowns:
-    """The department's breakdown points, highest score first (six statements)."""
+                          now: datetime | None = None, rolled: bool = True) -> Breakdowns:
+    """The department's breakdown points, highest score first (nine statements).
+
+    `rolled=False` counts every request of the window one by one instead of reading the whole
+    days from the rollups: the reference the rollups must agree with (tests, benchmark).
+    """
     since, now = window(days, now)
-    found = _collect(session, [department.id], since, now)
+    found = _collect(session, [department.id], since, now, rolled)
     offerings = {o.id: o for o in session.scalars(
         select(Offering).where(Offering.department_id == department.id))}
     return _assemble(found, offerings, days, since, now)
 
 
-def summary(session: Session, days: int = DEFAULT_DAYS,
-            now: datetime | None = None) -> list[DepartmentSummary]:
-    """Every department's total score and its worst point, worst first (for admins)."""
+def summary(session: Session, days: int = DEFAULT_DAYS, now: datetime | None = None,
+            rolled: bool = True) -> list[DepartmentSummary]:
+    """Every department's total score and its worst point, worst first (for admins; `rolled`
+    as for department_breakdowns)."""
     since, now = window(days, now)
-    found = _collect(session, None, since, now)
+    found = _collect(session, None, since, now, rolled)
     offerings = {o.id: o for o in session.scalars(select(Offering))}
     result = _assemble(found, offerings, days, since, now)
     per: dict[int, list[Point]] = defaultdict(list)
@@ -130,9 +152,31 @@ def missed(now: datetime) -> dict[str, ColumnElement[int]]:
             for name, short in (("first_response", "fr"), ("resolution", "res"))}
 
 
-def _scope(statement: Any, ids: list[int] | None, since: datetime, now: datetime) -> Any:
-    statement = statement.where(R.created_at >= since, R.created_at <= now)
-    return statement if ids is None else statement.where(R.department_id.in_(ids))
+Span = tuple[datetime, datetime, bool]  # created from, until, until included
+
+
+def _created_in(spans: list[Span]) -> ColumnElement[bool]:
+    return or_(*(and_(R.created_at >= start, R.created_at <= end if included
+                      else R.created_at < end) for start, end, included in spans))
+
+
+def _scope(statement: Any, ids: list[int] | None, since: datetime, now: datetime,
+           spans: list[Span] | None = None) -> Any:
+    """The requests of these departments created in the window (or in `spans` of it)."""
+    statement = statement.where(_created_in(spans or [(since, now, True)]))
+    # The department in an expression: read by time, not the department's whole history.
+    return statement if ids is None else statement.where((R.department_id + 0).in_(ids))
+
+
+def _split(since: datetime, now: datetime) -> tuple[tuple[date, date] | None, list[Span]]:
+    """The whole UTC days strictly between since's and now's (first, last; None: none), and
+    the spans of the window outside them (read from the requests)."""
+    first, last = utc_day(since) + timedelta(days=1), utc_day(now) - timedelta(days=1)
+    if first > last:
+        return None, [(since, now, True)]
+    return (first, last), [(since, datetime.combine(first, time(0, tzinfo=UTC)), False),
+                           (datetime.combine(last + timedelta(days=1), time(0, tzinfo=UTC)),
+                            now, True)]
 
 
 def _per_request_events(ids: list[int] | None, since: datetime, now: datetime) -> Any:
@@ -153,12 +197,11 @@ def back_and_forth(events: Any) -> ColumnElement[bool]:
     return or_(events.c.reopens >= 1, events.c.waits >= 2)
 
 
-def _collect(session: Session, ids: list[int] | None, since: datetime,
-             now: datetime) -> dict[str, Any]:
-    gone = missed(now)
-    requests = session.execute(_scope(select(
-        R.offering_id, R.priority, func.count(), func.sum(gone["first_response"]),
-        func.sum(gone["resolution"])), ids, since, now).group_by(R.offering_id, R.priority)).all()
+def _collect(session: Session, ids: list[int] | None, since: datetime, now: datetime,
+             rolled: bool = True) -> dict[str, Any]:
+    """Every figure of the window: the whole UTC days inside it from the rollups (`rolled`),
+    the rest from the requests (not `rolled`: all of it, request by request)."""
+    whole, spans = _split(since, now) if rolled else (None, [(since, now, True)])
     rated = _scope(select(Feedback.offering_id, count_of(Feedback.rating <= POOR_RATING))
                    .join(R, R.id == Feedback.request_id), ids, since, now)
     ratings = session.execute(rated.group_by(Feedback.offering_id)).all()
@@ -173,9 +216,67 @@ def _collect(session: Session, ids: list[int] | None, since: datetime,
         opened = opened.join(Offering, Offering.id == FormOpening.offering_id).where(
             Offering.department_id.in_(ids))
     openings = session.execute(opened.group_by(FormOpening.offering_id)).all()
-    waits, returns = _status_moves(session, ids, since, now)
+    waits, returns = _status_moves(session, ids, since, now, spans)
+    requests = _requests(session, ids, since, now, spans, whole)
+    if whole is not None:
+        waits += _rolled_waits(session, ids, whole)
+        returns += _rolled_returns(session, ids, whole)
     return {"requests": requests, "returns": returns, "ratings": ratings,
             "comments": comments, "openings": openings, "waits": waits}
+
+
+def _requests(session: Session, ids: list[int] | None, since: datetime, now: datetime,
+              spans: list[Span], whole: tuple[date, date] | None) -> list[tuple[Any, ...]]:
+    """(offering, priority, requests, first responses missed, resolutions missed), in one
+    statement: the spans from the requests; the whole days from the adherence rollups (what no
+    clock changes any more) and from their requests that may still turn late (the queue)."""
+    gone = missed(now)
+    parts = [_scope(select(R.offering_id, R.priority, func.count(),
+                           func.sum(gone["first_response"]), func.sum(gone["resolution"])),
+                    ids, since, now, spans).group_by(R.offering_id, R.priority)]
+    if whole is not None:
+        A = AdherenceDay
+        closed = select(A.offering_id, A.priority, func.sum(A.requests),
+                        func.sum(A.first_response_known - A.first_response_kept),
+                        func.sum(A.resolution_known - A.resolution_kept)).where(
+            A.day >= whole[0], A.day <= whole[1])
+        if ids is not None:
+            closed = closed.where(A.department_id.in_(ids))
+        parts.append(closed.group_by(A.offering_id, A.priority))
+        fr_open, res_open = open_outcomes(now)
+        days = (datetime.combine(whole[0], time(0, tzinfo=UTC)),
+                datetime.combine(whole[1] + timedelta(days=1), time(0, tzinfo=UTC)), False)
+        parts.append(_scope(select(R.offering_id, R.priority, literal(0), count_of(fr_open),
+                                   count_of(res_open)).where(_may_turn_late()),
+                            ids, since, now, [days]).group_by(R.offering_id, R.priority))
+    summed: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for offering_id, priority, *values in session.execute(union_all(*parts)):
+        for index, value in enumerate(values):
+            summed[(offering_id, priority)][index] += int(value or 0)
+    return [(*key, *values) for key, values in summed.items()]
+
+
+def _rolled_returns(session: Session, ids: list[int] | None,
+                    whole: tuple[date, date]) -> list[Any]:
+    """(offering, back and forth, cancelled by the requester) of the whole days' requests."""
+    B = BreakdownDay
+    statement = select(B.offering_id, func.sum(B.back_and_forth), func.sum(B.cancelled)).where(
+        B.day >= whole[0], B.day <= whole[1])
+    if ids is not None:
+        statement = statement.where(B.department_id.in_(ids))
+    return list(session.execute(statement.group_by(B.offering_id)).all())
+
+
+def _rolled_waits(session: Session, ids: list[int] | None,
+                  whole: tuple[date, date]) -> list[Any]:
+    """(offering, status, bucket, stays, minutes) of the whole days' requests."""
+    W = WaitDay
+    statement = select(W.offering_id, W.status, W.bucket, func.sum(W.stays),
+                       func.sum(W.minutes)).where(W.day >= whole[0], W.day <= whole[1])
+    if ids is not None:
+        statement = statement.where(W.department_id.in_(ids))
+    return list(session.execute(statement.group_by(W.offering_id, W.status, W.bucket)
+                                .having(func.sum(W.stays) > 0)).all())
 
 
 def _minutes_between(session: Session, start: Any, end: Any) -> Any:
@@ -193,8 +294,8 @@ def _whole(session: Session, value: Any) -> Any:
 
 
 def _status_moves(session: Session, ids: list[int] | None, since: datetime,
-                  now: datetime) -> tuple[list[Any], list[Any]]:
-    """One pass over the status changes of the requests created in the window.
+                  now: datetime, spans: list[Span]) -> tuple[list[Any], list[Any]]:
+    """One pass over the status changes of the requests created in the spans of the window.
 
     Waits: (offering, status, bucket minutes, stays, total minutes), the stays that ended by a
     status change, each from the previous change (or creation). Returns: (offering, requests
@@ -221,7 +322,8 @@ def _status_moves(session: Session, ids: list[int] | None, since: datetime,
                           case((first, 1), else_=0).label("first"),
                           sent_back.label("waits"), reopened.label("reopens"),
                           cancelled.label("cancels"))
-                   .join(E, E.request_id == R.id).where(status), ids, since, now).subquery()
+                   .join(E, E.request_id == R.id).where(status),
+                   ids, since, now, spans).subquery()
     whole = _whole(session, stays.c.minutes + 0.5)  # to the nearest minute
     # Buckets: whole minutes up to 2 hours, quarter hours up to 2 days, then whole hours
     # (integer division on both databases).

@@ -27,7 +27,7 @@ from .requests import (
     RequestEvent,
     ServiceRequest,
 )
-from .rollups import AdherenceDay, AdherenceHistogram
+from .rollups import AdherenceDay, AdherenceHistogram, BreakdownDay, WaitDay
 from .search_log import SEARCH_SOURCES, SearchLogEntry, SynonymList
 from .users import AUDIENCES, TOKEN_SCOPES, ApiToken, User, UserSession
 from .webhooks import (
@@ -48,7 +48,7 @@ __all__ = [
     "utcnow",
     "MAIL_STATUSES", "Attachment", "OutboxMessage",
     "Feedback", "FollowUp", "Thanks",
-    "AdherenceDay", "AdherenceHistogram",
+    "AdherenceDay", "AdherenceHistogram", "BreakdownDay", "WaitDay",
     "AuditEntry",
     "APPROVAL_KINDS", "APPROVAL_STATES", "RequestApproval",
     "DELIVERY_STATUSES", "TEST_EVENT", "WEBHOOK_EVENTS", "WEBHOOK_FORMATS", "Webhook",

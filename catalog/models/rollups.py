@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -58,3 +58,39 @@ class AdherenceHistogram(Base):
     count: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = ({"sqlite_with_rowid": False},)  # the primary key is the table: covering
+
+
+class BreakdownDay(Base):
+    """Requests created on one day (UTC) of one offering that went back and forth or were
+    cancelled by their requester (catalog.commitments.breakdown_rollups)."""
+
+    __tablename__ = "breakdown_day"
+
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), primary_key=True)
+    offering_id: Mapped[int] = mapped_column(
+        ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    back_and_forth: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_breakdown_day_day", "day"),)
+
+
+class WaitDay(Base):
+    """The ended stays at one status of the requests created on one day (UTC) of one offering,
+    per bucket of minutes (the buckets of catalog.commitments.breakdowns: medians)."""
+
+    __tablename__ = "wait_day"
+
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), primary_key=True)
+    offering_id: Mapped[int] = mapped_column(
+        ForeignKey("offering.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[int] = mapped_column(primary_key=True)  # minutes
+    stays: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[float] = mapped_column(Float, default=0.0)
+
+    __table_args__ = (Index("ix_wait_day_day", "day"),)

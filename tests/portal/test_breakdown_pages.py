@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, insert, select
 
+from catalog.commitments import breakdown_rollups, rollups
 from catalog.models import (
     Feedback,
     FormOpening,
@@ -61,6 +62,9 @@ def grow(session, department, offerings, requester, agent, total: int) -> None:
                 if session.get(FormOpening, (o.id, (now - timedelta(days=day)).date())) is None]
     if openings:
         session.execute(insert(FormOpening), openings)
+    # The bulk inserts bypass the flush that keeps the rollups the pages read.
+    rollups.rebuild(session, [department.id])
+    breakdown_rollups.rebuild(session, [department.id])
     session.commit()
 
 

@@ -87,3 +87,42 @@ def test_upgrading_a_database_with_requests_fills_the_adherence_rollups(
         assert rollups() == kept
         session.close()
         db.engine.dispose()
+
+
+def test_upgrading_a_database_with_status_changes_fills_the_breakdown_rollups(
+        empty_database_url, tmp_path, monkeypatch):
+    """A database from before the breakdown rollups gets them filled on upgrade."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, insert, select
+
+    from catalog.models import BreakdownDay, RequestEvent, ServiceRequest, WaitDay
+    from tests import factories
+    from tests.adherence_fixtures import insert_requests, request_row
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "test"})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        session = db.session
+        department = factories.make_department(session)
+        offering = factories.make_offering(session, department)
+        requester = factories.make_user(session)
+        session.commit()
+        created = datetime(2026, 11, 2, 9, tzinfo=UTC)
+        insert_requests(session, [request_row(department, offering, requester, created)])
+        request_id = session.scalar(select(ServiceRequest.id))
+        session.execute(insert(RequestEvent), [
+            {"request_id": request_id, "kind": "status", "old_status": old, "new_status": new,
+             "actor_id": requester.id, "body": "", "created_at": created + timedelta(hours=n)}
+            for n, (old, new) in enumerate((("new", "waiting"), ("waiting", "in_progress"),
+                                            ("in_progress", "waiting")), start=1)])
+        session.commit()
+        downgrade(directory=str(MIGRATIONS), revision="836ec554ee36")  # before them
+        upgrade(directory=str(MIGRATIONS))
+        assert session.scalar(select(func.sum(BreakdownDay.back_and_forth))) == 1
+        assert session.execute(select(WaitDay.status, WaitDay.stays, WaitDay.minutes)
+                               .order_by(WaitDay.status)).all() == [
+            ("in_progress", 1, 60.0), ("new", 1, 60.0), ("waiting", 1, 60.0)]
+        session.close()
+        db.engine.dispose()
