@@ -164,8 +164,12 @@ def _scope(statement: Any, ids: list[int] | None, since: datetime, now: datetime
            spans: list[Span] | None = None) -> Any:
     """The requests of these departments created in the window (or in `spans` of it)."""
     statement = statement.where(_created_in(spans or [(since, now, True)]))
-    # The department in an expression: read by time, not the department's whole history.
-    return statement if ids is None else statement.where((R.department_id + 0).in_(ids))
+    if ids is None:
+        return statement
+    # Spans are short: the department in an expression reads them by time, not the
+    # department's whole history (on SQLite; the window as a whole is read by department).
+    return statement.where((R.department_id if spans is None else R.department_id + 0)
+                           .in_(ids))
 
 
 def _split(since: datetime, now: datetime) -> tuple[tuple[date, date] | None, list[Span]]:
