@@ -4,8 +4,13 @@ A point is an offering and a moment of its requests' lives (a missed first respo
 rating, a form given up, ...). Its score is its count times the moment's weight (see
 docs/breakdowns.md, which states the formula; WEIGHTS and PRIORITY_WEIGHTS below are it).
 Everything counts the requests created in the window (the last `days` days up to `now`), and
-the form openings of the window's days. Every figure comes from aggregate SQL: six
-statements per page however many requests there are.
+the form openings of the window's days. Every figure comes from aggregate SQL, seven
+statements however many requests there are: the whole UTC days inside the window from the
+rollups (returns, cancellations and stays: catalog.commitments.breakdown_rollups; missed
+commitments: the adherence rollups, plus the requests of those days that may still turn late),
+the two partial days at its ends from the requests, counted as `rolled=False` counts the whole
+window (the reference the tests hold the rollups to). Ratings, comments and form openings are
+read for the whole window as they are (a few rows per request rated).
 """
 
 from __future__ import annotations
@@ -116,7 +121,7 @@ def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
 
 def department_breakdowns(session: Session, department: Department, days: int = DEFAULT_DAYS,
                           now: datetime | None = None, rolled: bool = True) -> Breakdowns:
-    """The department's breakdown points, highest score first (nine statements).
+    """The department's breakdown points, highest score first (eight statements).
 
     `rolled=False` counts every request of the window one by one instead of reading the whole
     days from the rollups: the reference the rollups must agree with (tests, benchmark).
