@@ -9,7 +9,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from catalog.commitments import breakdown_rollups, breakdowns
 from catalog.models import BreakdownDay, RequestEvent, WaitDay
@@ -158,3 +158,18 @@ def test_a_moved_request_takes_its_stays_and_flags_along(session, world):
     assert shown(it) == (set(), {})
     assert shown(hr) == ({(hr_badge.id, "back_and_forth")},
                          {hr_badge.id: {"new": 1, "waiting": 2, "in_progress": 1}})
+
+
+def test_the_rebuild_command_fills_the_rollups_of_bulk_written_changes(runner, session, world):
+    item = submit_request(session, world["offerings"][0], world["employee"], priority="normal",
+                          values={}, store=world["store"], now=START)
+    session.commit()
+    session.execute(insert(RequestEvent), [  # bypassing the flush, as an import would
+        {"request_id": item.id, "kind": "status", "old_status": "new", "new_status": "waiting",
+         "actor_id": world["agent"].id, "body": "", "created_at": START + timedelta(minutes=45)}])
+    session.commit()
+    assert _rows(session) == ([], [])
+    result = runner.invoke(args=["rollups", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert _rows(session)[1] == [(world["departments"][0].id, world["offerings"][0].id,
+                                  START.date(), "new", 45, 1, 45.0)]
