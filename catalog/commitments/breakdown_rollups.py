@@ -162,8 +162,16 @@ def _held(session: Session, request: ServiceRequest) -> dict[str, Any]:
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     before = session.info.setdefault("breakdown_before", {})
     for item in session.dirty:
-        if isinstance(item, ServiceRequest) and item.id is not None and item.id not in before:
+        if isinstance(item, ServiceRequest) and item.id is not None and item.id not in before \
+                and _moving(item):
             before[item.id] = (item, _held(session, item))
+
+
+def _moving(request: ServiceRequest) -> bool:
+    """Whether the request's department or offering was set (by id or by relationship)."""
+    state = inspect(request)
+    return any(state.attrs[name].history.has_changes()
+               for name in (*MOVED, "department", "offering"))
 
 
 def _after_flush(session: Session, _context: Any) -> None:
