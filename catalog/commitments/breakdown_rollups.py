@@ -79,10 +79,10 @@ class Deltas:
         return cls(defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0.0]))
 
     def add(self, request: Mapping[str, Any], changes: Sequence[Change], sign: int = 1) -> None:
-        """Add (sign 1) or take out (sign -1) one request's contribution."""
+        """Add (sign 1) or take out (sign -1) one request's contribution (its status changes
+        in order of time, then id, as the database orders them for the pages)."""
         if not changes:
             return
-        changes = sorted(changes, key=lambda c: (_aware(c.created_at), c.id))
         day = utc_day(request["created_at"])
         key: DayKey = (request["department_id"], request["offering_id"], day)
         waits = sum(c.new_status == "waiting" for c in changes)
