@@ -118,7 +118,7 @@ def test_upgrading_a_database_with_status_changes_fills_the_breakdown_rollups(
             for n, (old, new) in enumerate((("new", "waiting"), ("waiting", "in_progress"),
                                             ("in_progress", "waiting")), start=1)])
         session.commit()
-        downgrade(directory=str(MIGRATIONS), revision="836ec554ee36")  # before them
+        downgrade(directory=str(MIGRATIONS), revision="5c0a7d3e9f12")  # before them
         upgrade(directory=str(MIGRATIONS))
         assert session.scalar(select(func.sum(BreakdownDay.back_and_forth))) == 1
         assert session.execute(select(WaitDay.status, WaitDay.stays, WaitDay.minutes)
