@@ -65,7 +65,7 @@ def closed_outcomes() -> dict[str, ColumnElement[bool]]:
     }
 
 
-def _may_turn_late() -> ColumnElement[bool]:
+def may_turn_late() -> ColumnElement[bool]:
     """The requests open_outcomes can count: the queue and a few unanswered others (indexed)."""
     return or_(R.status.in_(OPEN_STATUSES), and_(R.first_response_at.is_(None), or_(
         R.status.in_(("resolved", "closed")),
@@ -230,7 +230,7 @@ def _open_counts(session: Session, plan: _Plan, by: str, wanted: list[int] | Non
                      reversed(list(enumerate(plan.cuts[:-1])))), else_=-1)
     fr_open, res_open = open_outcomes(plan.now)
     statement = select(group, R.priority, segment, count_of(fr_open), count_of(res_open)).where(
-        _may_turn_late(), R.created_at >= plan.cuts[0], R.created_at <= plan.now)
+        may_turn_late(), R.created_at >= plan.cuts[0], R.created_at <= plan.now)
     if wanted is not None:
         statement = statement.where(_not_indexed(group).in_(wanted))
     for key, priority, index, fr_known, res_known in session.execute(

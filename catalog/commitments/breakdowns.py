@@ -48,7 +48,7 @@ from ..models import (
     WaitDay,
     utcnow,
 )
-from .adherence import _may_turn_late, open_outcomes
+from .adherence import may_turn_late, open_outcomes
 from .breakdown_rollups import WAITED_STATUSES
 from .columns import count_of
 from .full_scan import outcomes
@@ -256,7 +256,7 @@ def _requests(session: Session, ids: list[int] | None, since: datetime, now: dat
         days = (datetime.combine(whole[0], time(0, tzinfo=UTC)),
                 datetime.combine(whole[1] + timedelta(days=1), time(0, tzinfo=UTC)), False)
         parts.append(_scope(select(R.offering_id, R.priority, literal(0), count_of(fr_open),
-                                   count_of(res_open)).where(_may_turn_late()),
+                                   count_of(res_open)).where(may_turn_late()),
                             ids, since, now, [days]).group_by(R.offering_id, R.priority))
     summed: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for offering_id, priority, *values in session.execute(union_all(*parts)):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -51,19 +54,17 @@ def test_migrations_match_the_models_and_downgrade_cleanly(empty_database_url, t
         db.engine.dispose()
 
 
-def test_upgrading_a_database_with_requests_fills_the_adherence_rollups(
-        empty_database_url, tmp_path, monkeypatch):
-    """A database from before the rollups gets them filled from its requests on upgrade."""
+@contextmanager
+def upgraded_with_a_request(database_url: str) -> Iterator[tuple[Any, Any]]:
+    """An app on a fully upgraded database holding one request (bulk-inserted, created
+    2026-11-02 09:00 UTC, as a backup from before a migration would hold it): (session, its
+    requester)."""
     from datetime import UTC, datetime
 
-    from sqlalchemy import func, select
-
-    from catalog.models import AdherenceDay, AdherenceHistogram
     from tests import factories
     from tests.adherence_fixtures import insert_requests, request_row
 
-    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "test"})
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test"})
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
         session = db.session
@@ -71,47 +72,48 @@ def test_upgrading_a_database_with_requests_fills_the_adherence_rollups(
         offering = factories.make_offering(session, department)
         requester = factories.make_user(session)
         session.commit()
-        created = datetime(2026, 11, 2, 9, tzinfo=UTC)
-        insert_requests(session, [request_row(department, offering, requester, created)
-                                  for _ in range(3)])
+        insert_requests(session, [request_row(department, offering, requester,
+                                              datetime(2026, 11, 2, 9, tzinfo=UTC))])
+        yield session, requester
+        session.close()
+        db.engine.dispose()
+
+
+def test_upgrading_a_database_with_requests_fills_the_adherence_rollups(
+        empty_database_url, tmp_path, monkeypatch):
+    """A database from before the rollups gets them filled from its requests on upgrade."""
+    from sqlalchemy import func, select
+
+    from catalog.models import AdherenceDay, AdherenceHistogram
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    with upgraded_with_a_request(empty_database_url) as (session, _requester):
 
         def rollups() -> tuple[int, int]:
             return (session.scalar(select(func.sum(AdherenceDay.requests))),
                     session.scalar(select(func.count()).select_from(AdherenceHistogram)))
 
         kept = rollups()
-        assert kept[0] == 3 and kept[1] > 0
+        assert kept[0] == 1 and kept[1] > 0
         session.close()
         downgrade(directory=str(MIGRATIONS), revision="7c8e542de409")  # before the rollups
         upgrade(directory=str(MIGRATIONS))
         assert rollups() == kept
-        session.close()
-        db.engine.dispose()
 
 
 def test_upgrading_a_database_with_status_changes_fills_the_breakdown_rollups(
         empty_database_url, tmp_path, monkeypatch):
     """A database from before the breakdown rollups gets them filled on upgrade."""
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import func, insert, select
 
     from catalog.models import BreakdownDay, RequestEvent, ServiceRequest, WaitDay
-    from tests import factories
-    from tests.adherence_fixtures import insert_requests, request_row
 
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"DATABASE_URL": empty_database_url, "SECRET_KEY": "test"})
-    with app.app_context():
-        upgrade(directory=str(MIGRATIONS))
-        session = db.session
-        department = factories.make_department(session)
-        offering = factories.make_offering(session, department)
-        requester = factories.make_user(session)
-        session.commit()
-        created = datetime(2026, 11, 2, 9, tzinfo=UTC)
-        insert_requests(session, [request_row(department, offering, requester, created)])
-        request_id = session.scalar(select(ServiceRequest.id))
+    with upgraded_with_a_request(empty_database_url) as (session, requester):
+        request_id, created = session.execute(
+            select(ServiceRequest.id, ServiceRequest.created_at)).one()
         session.execute(insert(RequestEvent), [
             {"request_id": request_id, "kind": "status", "old_status": old, "new_status": new,
              "actor_id": requester.id, "body": "", "created_at": created + timedelta(hours=n)}
@@ -124,5 +126,3 @@ def test_upgrading_a_database_with_status_changes_fills_the_breakdown_rollups(
         assert session.execute(select(WaitDay.status, WaitDay.stays, WaitDay.minutes)
                                .order_by(WaitDay.status)).all() == [
             ("in_progress", 1, 60.0), ("new", 1, 60.0), ("waiting", 1, 60.0)]
-        session.close()
-        db.engine.dispose()
