@@ -16,10 +16,12 @@ from catalog.catalog_file import (
     load_yaml,
 )
 from catalog.demo import demo_sign_ins, load_demo_data
+from catalog.demo.searches import load_demo_searches
 from catalog.models import Department
+from catalog.search import criteria, search
 
 from ..extensions import db
-from ..indexing import catalog_changed
+from ..indexing import catalog_changed, search_index
 
 
 @click.command("import")
@@ -73,7 +75,15 @@ def demo_data() -> None:
         summary = load_demo_data(db.session, current_app.config["CONTENT_LANGUAGE"])
         db.session.commit()
     catalog_changed()
-    click.echo(f"Demo data loaded: {summary}.", err=True)
+    searches = load_demo_searches(db.session, _demo_answer)
+    db.session.commit()
+    click.echo(f"Demo data loaded: {summary}, {searches} searches logged.", err=True)
+
+
+def _demo_answer(text: str) -> tuple[int, list[int]]:
+    """What the portal's search answers for a demo query: (results, offering ids)."""
+    found = search(search_index(), db.session, criteria(text=text, per_page=20), spelling=False)
+    return found.total, [hit.offering.id for hit in found.hits]
 
 
 @click.command("catalog-empty")

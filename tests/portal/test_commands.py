@@ -8,7 +8,9 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from catalog.models import Department, Offering, User
+from catalog.demo.searches import SEARCHES
+from catalog.models import Department, Offering, SearchLogEntry, User
+from catalog.search_log import department_searches
 from tests.catalog.test_catalog_file import GOOD
 
 
@@ -82,6 +84,15 @@ def test_demo_data_is_idempotent_and_big_enough(runner, session):
                      "checkbox", "file"}
     audiences = {user.audience for user in session.scalars(select(User))}
     assert audiences == {"employee", "temporary", "contractor", "shareholder"}
+    # Every department's owners find searches to act on; run twice, they are logged once.
+    for department in session.scalars(select(Department)):
+        gaps = department_searches(session, department)
+        assert gaps, department.slug
+    assert session.scalar(select(func.count(SearchLogEntry.id))) == sum(
+        times for _query, _language, times, _opened in SEARCHES)
+    it = session.scalar(select(Department).where(Department.slug == "it"))
+    assert any(gap.found_nothing for gap in department_searches(session, it))
+    assert session.scalar(select(func.count(SearchLogEntry.opened_offering_id))) > 0
 
 
 def test_catalog_empty_before_init_db_says_what_to_do(make_app, tmp_path):
