@@ -136,6 +136,7 @@ def test_a_query_that_found_nothing_shows_for_its_owner_and_a_synonym_makes_it_f
     assert 'href="/manage/hr/searches"' in client.get("/manage/").get_data(as_text=True)
     html = client.get("/manage/hr/searches").get_data(as_text=True)
     assert "<th scope=\"row\">ferienantrag<br>" in html
+    assert '<td data-label="Searches">1</td>' in html  # named on a phone, where rows are cards
     assert client.get("/manage/it/searches").status_code == 403
 
     response = client.post("/manage/hr/searches", data={
