@@ -85,6 +85,7 @@ def page_key(params: Sequence[str] = ()) -> str:
             who = "anonymous"
             # The sign-in link leads back to this address.
             g.nav_key = ("anonymous", locale, request.full_path)
+    g.shared_key = (mark, locale, who)
     return f"page:{mark}:{locale}:{who}:{page_url(params)}"
 
 
@@ -164,7 +165,7 @@ def personal_nav() -> str:
     return nav
 
 
-PARTS_KEPT = 5000  # rendered personal parts kept per app (least recently used go first)
+PARTS_KEPT = 5000  # rendered parts kept per app (least recently used go first)
 
 
 def personal_part(render: Callable[[], str]) -> str:
@@ -173,10 +174,20 @@ def personal_part(render: Callable[[], str]) -> str:
     and "resolved 3 days ago" move with the clock). Without a key (a flash message, a language
     switch) it is rendered afresh."""
     key = g.get("personal_key")
-    if key is None:
-        return render()
-    key = (render.__qualname__, *key)
-    parts = current_app.extensions["personal_parts"]  # key -> (monotonic expiry, html)
+    return render() if key is None else _kept((render.__qualname__, *key), render)
+
+
+def shared_part(name: str, render: Callable[[], str]) -> str:
+    """A part of a page that is the same for everyone who sees the page alike (the activity
+    mark, the language, audience and rights), whatever else the page shows: e.g. the popular
+    services and departments under every search that found nothing. Rendered once for all
+    such pages while nothing it shows changes, as the pages themselves are."""
+    key = g.get("shared_key")
+    return render() if key is None else _kept((name, *key), render)
+
+
+def _kept(key: tuple[object, ...], render: Callable[[], str]) -> str:
+    parts = current_app.extensions["page_parts"]  # key -> (monotonic expiry, html)
     now = time.monotonic()
     kept = parts.get(key)
     if kept is not None and kept[0] > now:
@@ -193,4 +204,4 @@ def personal_part(render: Callable[[], str]) -> str:
 
 def init_app(app: Flask) -> None:
     cache.init_app(app)
-    app.extensions["personal_parts"] = OrderedDict()
+    app.extensions["page_parts"] = OrderedDict()

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from catalog import directory
 from catalog.search import search
 
 from ..extensions import db
 from ..indexing import search_index
-from ..page_cache import cached_page
+from ..page_cache import cached_page, shared_part
 from ..rate_limits import search_page
 from . import bp
 from .forms import SearchForm
@@ -27,13 +28,21 @@ def results() -> str:
                    form.criteria(per_page=current_app.config["PER_PAGE"]))
     # Only complete answers from an index that reflected the catalog are kept.
     g.page_uncacheable = not (found.current and not found.partial and not found.degraded)
-    empty_state = {}
-    if not found.hits:
-        empty_state = {"popular": directory.popular_offerings(db.session),
-                       "departments": directory.departments_with_counts(db.session)}
     audience = current_user.audience if current_user.is_authenticated else None
-    return render_template("search/results.html", results=found, audience=audience,
-                           from_search=LINK_MARKER, **empty_state)
+    return render_template(
+        "search/results.html", results=found, audience=audience, from_search=LINK_MARKER,
+        where_to_look=Markup(shared_part("search-where-to-look", lambda: where_to_look(
+            audience))) if not found.hits else "")
+
+
+def where_to_look(audience: str | None) -> str:
+    """Popular services and the departments, under a search that found nothing (the same as
+    the home page's: what is most requested, then the curated list)."""
+    return render_template(
+        "search/_where_to_look.html", audience=audience,
+        popular=directory.popular_offerings(
+            db.session, curated=current_app.config["POPULAR_FALLBACK"].split(",")),
+        departments=directory.departments_with_counts(db.session))
 
 
 @bp.route("/opensearch.xml")

@@ -113,7 +113,7 @@ def test_the_home_page_costs_the_same_statements_however_much_work(
         for person in (agent, employee):
             auth.login(person)
             client.get("/")  # warm up
-            app.extensions["personal_parts"].clear()  # the personal part is rendered anew
+            app.extensions["page_parts"].clear()  # the personal part is rendered anew
             with count_queries() as counted:
                 assert client.get("/").status_code == 200
             measured.append(counted.n)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from catalog.models import Department
+from catalog.revision import bump_catalog_revision
 from catalog.search import operations
 from tests.search_fixtures import load_search_catalog
 
@@ -125,6 +128,35 @@ def test_empty_state_offers_popular_offerings_and_departments(client, catalog):
     assert "Popular services" in html and 'class="cards"' in html
     assert 'href="/departments/hr">Personalabteilung</a>' in html
     assert "Type what you need" in page(client, "")
+
+
+def hr_services(html: str) -> str:
+    """The number of services the department list gives HR ("3 services")."""
+    return re.search(r'href="/departments/hr">Personalabteilung</a>\s*'
+                     r'<span class="card-meta">([^<]+)<', html).group(1)
+
+
+def test_searches_that_find_nothing_share_where_to_look_until_the_catalog_changes(
+        app, client, session, catalog, count_queries, make_offering):
+    app.config["POPULAR_FALLBACK"] = "it/vpn"
+    html = page(client, "q=xylophon")
+    # Nothing requested yet: the curated list comes first, as on the home page.
+    popular = html[html.index("Popular services"):html.index("<h2", html.index("Popular"))]
+    assert re.findall(r'class="card-title" href="([^"]+)"', popular)[0] == "/departments/it/vpn"
+    before = hr_services(html)
+    with count_queries() as shared:
+        html = page(client, "q=zeppelinflug")  # another query: a page of its own
+    assert "No services match “zeppelinflug”" in html and hr_services(html) == before
+    app.extensions["page_parts"].clear()
+    with count_queries() as alone:
+        page(client, "q=quantenphysik")
+    assert shared.n < alone.n  # popular services and departments were not read again
+
+    hr = session.scalar(select(Department).where(Department.slug == "hr"))
+    make_offering(hr, slug="sabbatical", title="Sabbatical")
+    bump_catalog_revision(session)
+    session.commit()
+    assert hr_services(page(client, "q=quantenphysik")) != before  # read anew after a change
 
 
 def test_offerings_the_user_may_not_request_are_marked(client, auth, catalog, make_user):
