@@ -207,16 +207,20 @@ def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,
             language: str | None = None) -> list[Suggestion]:
     """Titles for search as you type, ranked like search: offerings with a title or keyword
     word that begins with the last word typed (with a typo from its fourth letter on) first,
-    then those matching more of the other words; among equals the most requested lately
-    first, then the best scored. Titles in `language` where the offering has one."""
+    then those matching more of the other words (or their synonyms); among equals the most
+    requested lately first, then the best scored. Titles in `language` where the offering has
+    one."""
     parsed: ParsedQuery = parse_query(text)
     if parsed.empty:
         return []
     try:
         with index.reading(session) as view:
             deadline = Deadline(index.time_limit)
-            built = QueryBuilder(view.reader, view.vocabulary, zones=SUGGEST_ZONES,
-                                 memo=view.memo.words, deadline=deadline).build(parsed)
+            builder = QueryBuilder(view.reader, view.vocabulary, zones=SUGGEST_ZONES,
+                                   memo=view.memo.words, deadline=deadline)
+            # A whole word typed also suggests what its synonyms name ("holiday": Urlaub).
+            built = build_with_synonyms(
+                builder, parsed, thesaurus_for(session, view if view.current else None))
             found = searching.suggestion_candidates(view, built, SUGGEST_POOL, deadline)
             stored = {hit.docnum: view.searcher.stored_fields(hit.docnum) for hit, _ in found}
         requested = request_counts(session, [hit.offering_id for hit, _ in found])

@@ -7,7 +7,7 @@ import pytest
 
 from catalog.demo import load_demo_data
 from catalog.revision import bump_catalog_revision
-from catalog.search import SearchIndex, criteria, search
+from catalog.search import SearchIndex, criteria, search, suggest
 from catalog.search.synonym_list import add_synonym, save_synonyms, synonym_text
 from catalog.search.synonyms import Thesaurus, parse_groups, shipped_text
 from tests.search_fixtures import load_search_catalog
@@ -59,6 +59,14 @@ def test_a_new_employees_words_find_the_demo_offerings_in_the_top_three(index, s
     session.commit()
     found = {query: top(index, session, query) for query in NEW_EMPLOYEE}
     assert not all(wanted in found[query] for query, wanted in NEW_EMPLOYEE.items()), found
+
+
+def test_suggestions_as_you_type_know_the_synonyms_too(index, session):
+    load_search_catalog(session)
+    # No title or keyword has "holiday" or "Spesen": the list says what they mean.
+    assert [s.slug for s in suggest(index, session, "holiday")][:1] == ["leave"]
+    assert "travel-claim-de" in [s.slug for s in suggest(index, session, "Spesen")][:2]
+    assert [s.slug for s in suggest(index, session, "Urlaub")][:1] == ["leave"]  # as before
 
 
 def test_the_word_typed_ranks_above_its_synonym(index, session):
