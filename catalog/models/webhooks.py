@@ -22,6 +22,8 @@ WEBHOOK_EVENTS = (
     "request.status_changed",
     "request.commented",
     "request.resolved",
+    "request.priority_changed",
+    "request.moved",
     "feedback.given",
     "offering.published",
     "offering.changed",

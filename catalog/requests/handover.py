@@ -24,6 +24,7 @@ from ..permissions import can, roles_in
 from ..request_clock import restart_targets
 from ..submission import default_priority, priorities
 from ..text_input import clean_text
+from ..webhooks import events as webhook_events
 
 REASON_LIMIT = 2000
 
@@ -87,6 +88,7 @@ def change_priority(session: Session, request: ServiceRequest, actor: User, prio
     first, resolution = _targets(request.offering, priority)
     restart_targets(request, request.department.calendar, first, resolution, now)
     request.updated_at = now
+    webhook_events.request_priority_changed(session, request, event)
     session.flush()
     return event
 
@@ -138,5 +140,6 @@ def move_request(session: Session, request: ServiceRequest, actor: User, offerin
     restart_targets(request, offering.department.calendar, first, resolution, now)
     request.updated_at = now
     outbox.moved_in(session, request, event)
+    webhook_events.request_moved(session, request, event, before, before_offering)
     session.flush()
     return event

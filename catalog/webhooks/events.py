@@ -27,12 +27,15 @@ from ..models import (
 
 
 def publish(session: Session, event_types: tuple[str, ...], department: Department,
-            data: dict[str, Any], now: datetime | None = None) -> None:
-    """For each event, one delivery to each active hook of the department (or of all) that
-    wants it. An event has one id: the same for every hook, and on every attempt."""
+            data: dict[str, Any], now: datetime | None = None,
+            also: Department | None = None) -> None:
+    """For each event, one delivery to each active hook of the department (and of `also`, or
+    of all) that wants it. An event has one id: the same for every hook, and on every
+    attempt."""
+    ids = {department.id} | ({also.id} if also is not None else set())
     hooks = list(session.scalars(select(Webhook).where(
         Webhook.active.is_(True),
-        or_(Webhook.department_id.is_(None), Webhook.department_id == department.id))))
+        or_(Webhook.department_id.is_(None), Webhook.department_id.in_(ids)))))
     now = now or utcnow()
     for event_type in event_types:
         event_id = str(uuid.uuid4())
@@ -79,6 +82,25 @@ def request_commented(session: Session, request: ServiceRequest, event: RequestE
     publish(session, ("request.commented",), request.department,
             {**_request(request), "by": "department" if by_staff else "requester"},
             event.created_at)
+
+
+def request_priority_changed(session: Session, request: ServiceRequest,
+                             event: RequestEvent) -> None:
+    """A new priority (its due times followed); not the reason given, which may name people."""
+    publish(session, ("request.priority_changed",), request.department,
+            {**_request(request), "old_priority": (event.details or {}).get("old")},
+            event.created_at)
+
+
+def request_moved(session: Session, request: ServiceRequest, event: RequestEvent,
+                  before: Department, before_offering: Offering) -> None:
+    """A request given to another department's offering: told to the hooks of the department
+    it left and of the one it went to (a hook of all departments hears it once)."""
+    publish(session, ("request.moved",), request.department, {
+        **_request(request), "from_department": _department(before),
+        "from_offering": {"id": before_offering.id, "slug": before_offering.slug,
+                          "title": before_offering.title},
+    }, event.created_at, also=before)
 
 
 def feedback_given(session: Session, feedback: Feedback) -> None:

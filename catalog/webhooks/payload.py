@@ -19,6 +19,8 @@ CHAT_TITLES = {
     "request.status_changed": "Request {ref} ({offering}) is now {status}",
     "request.commented": "New comment on request {ref} ({offering})",
     "request.resolved": "Request {ref} ({offering}) was resolved",
+    "request.priority_changed": "Request {ref} ({offering}) now has priority {priority}",
+    "request.moved": "Request {ref} moved to {offering}",
     "feedback.given": "Request {ref} ({offering}) was rated {rating} of 5",
     "offering.published": "Published: {offering}",
     "offering.changed": "Changed ({action}): {offering}",
@@ -44,7 +46,7 @@ def chat_text(body: dict[str, Any], style: str) -> str:
         "ref": data.get("ref", ""),
         "offering": (data.get("offering") or {}).get("title", ""),
         "status": data.get("status", ""), "rating": data.get("rating", ""),
-        "action": data.get("action", ""),
+        "action": data.get("action", ""), "priority": data.get("priority", ""),
     }
     text = CHAT_TITLES.get(body["type"], body["type"]).format(**fields)
     department = (data.get("department") or {}).get("name")

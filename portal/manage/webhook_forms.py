@@ -14,6 +14,8 @@ EVENT_LABELS = {
     "request.status_changed": _l("A request's status changes"),
     "request.commented": _l("A request gets a comment"),
     "request.resolved": _l("A request is resolved"),
+    "request.priority_changed": _l("A request's priority changes"),
+    "request.moved": _l("A request moves to another department"),
     "feedback.given": _l("A request is rated"),
     "offering.published": _l("An offering is published"),
     "offering.changed": _l("A published or retired offering changes"),

@@ -13,6 +13,7 @@ from catalog.errors import PermissionDenied, ValidationError
 from catalog.feedback import give_feedback
 from catalog.mail_delivery import RetryPolicy
 from catalog.models import WEBHOOK_EVENTS, WebhookDelivery
+from catalog.requests import handover
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.webhooks import hooks
@@ -192,6 +193,39 @@ def test_hooks_hear_only_their_department_and_only_while_active(
     deliver(session)
     assert len(receiver.received) == 1
     assert receiver.received[0].verifies(everywhere.secret)
+
+
+def test_a_new_priority_and_a_move_are_told_to_both_departments_hooks(
+        session, it_dept, help_desk, employee, agent, hook_for, receiver, tmp_path):
+    hr = factories.make_department(session, slug="hr", name="HR")
+    payroll = factories.make_offering(session, hr, slug="payroll", title="Payroll question",
+                                      form=[])
+    session.commit()
+    it_hook = hook_for(it_dept, events=("request.priority_changed", "request.moved"))
+    hr_hook = hook_for(hr, events=("request.moved",))
+    everywhere = hook_for(None, events=("request.moved",))
+    request = submit(session, help_desk, employee, tmp_path)
+    handover.change_priority(session, request, agent, "high", "Emma's laptop is the CEO's",
+                             now=T0)
+    session.commit()
+    handover.move_request(session, request, agent, payroll.id, "Payroll is HR's", now=T0)
+    session.commit()
+    assert deliver(session).sent == 4
+
+    def heard(hook):
+        return [(r.json["type"], r.json["data"]) for r in receiver.received
+                if r.verifies(hook.secret)]
+    (priority, changed), (moved, data) = heard(it_hook)
+    assert (priority, changed["priority"], changed["old_priority"]) == (
+        "request.priority_changed", "high", "normal")
+    assert moved == "request.moved" and data["ref"] == request.ref
+    assert data["department"]["slug"] == "hr" and data["offering"]["slug"] == "payroll"
+    assert data["from_department"] == {"slug": "it", "name": "IT Services"}
+    assert data["from_offering"]["slug"] == "help"
+    assert heard(hr_hook) == [("request.moved", data)]
+    assert heard(everywhere) == [("request.moved", data)]  # once, though both departments
+    everything = b"".join(r.body for r in receiver.received)
+    assert b"CEO" not in everything and b"Emma" not in everything and b"HR's" not in everything
 
 
 def test_a_test_event_is_delivered_like_any_other(session, it_dept, hook_for, receiver, admin):

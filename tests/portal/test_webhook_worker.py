@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from catalog.models import AuditEntry, Webhook
+from catalog.models import WEBHOOK_EVENTS, AuditEntry, Webhook
 from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from tests import factories
@@ -62,7 +62,7 @@ def test_webhooks_add_prints_the_secret_once_and_list_shows_the_hook(runner, ses
     everything = runner.invoke(args=["webhooks", "add", receiver.url + "/all"])
     assert everything.exit_code == 0, everything.output
     session.expire_all()
-    assert len(session.scalars(select(Webhook)).all()[-1].events) == 7
+    assert session.scalars(select(Webhook)).all()[-1].events == list(WEBHOOK_EVENTS)  # all
 
 
 def test_webhooks_add_takes_the_receivers_own_secret(runner, session, receiver):
