@@ -24,6 +24,7 @@ from ..text_input import clean_text
 from .breakdowns import MOMENTS
 from .columns import count_of
 from .full_scan import outcomes
+from .record import share
 
 R = ServiceRequest
 EFFECT_DAYS = 30
@@ -46,11 +47,11 @@ class Figures:
 
     @property
     def first_response_share(self) -> float | None:
-        return _share(self.first_response_kept, self.first_response_known)
+        return share(self.first_response_kept, self.first_response_known, 1)
 
     @property
     def resolution_share(self) -> float | None:
-        return _share(self.resolution_kept, self.resolution_known)
+        return share(self.resolution_kept, self.resolution_known, 1)
 
     @property
     def mean_rating(self) -> float | None:
@@ -78,9 +79,6 @@ class Effect:
     def days(self) -> float:
         return round(self.length / timedelta(days=1), 1)
 
-
-def _share(kept: int, known: int) -> float | None:
-    return kept / known if known else None
 
 
 def record_action(session: Session, department: Department, actor: User, *, text: object,

@@ -22,7 +22,7 @@ from ..models import Department, Feedback, ServiceRequest, User, utcnow
 from ..permissions import can
 from .columns import count_of
 from .full_scan import outcomes
-from .record import Measure
+from .record import Measure, share
 
 WINDOW_CHOICES = (30, 90, 180, 365)
 DEFAULT_DAYS = 90
@@ -45,16 +45,13 @@ class Edge(Measure):
     def kept(self) -> float | None:
         """First responses and resolutions on time together (the map's colour), however few
         (the table shows every share with its counts)."""
-        return _share(self.first_response_kept + self.resolution_kept,
-                      self.first_response_known + self.resolution_known)
+        return share(self.first_response_kept + self.resolution_kept,
+                     self.first_response_known + self.resolution_known, 1)
 
     @property
     def mean_rating(self) -> float | None:
         return self.rating_total / self.ratings if self.ratings else None
 
-
-def _share(kept: int, known: int) -> float | None:
-    return kept / known if known else None
 
 
 @dataclass

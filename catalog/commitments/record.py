@@ -53,11 +53,11 @@ class Measure:
 
     @property
     def first_response_met(self) -> float | None:
-        return _share(self.first_response_kept, self.first_response_known)
+        return share(self.first_response_kept, self.first_response_known)
 
     @property
     def resolution_met(self) -> float | None:
-        return _share(self.resolution_kept, self.resolution_known)
+        return share(self.resolution_kept, self.resolution_known)
 
     def as_json(self) -> dict[str, Any]:
         """The fields of the API's adherence object (without `by_priority`)."""
@@ -89,7 +89,8 @@ class Measure:
             setattr(self, f"p90_{metric}", nearest_rank(histogram, 90))
 
 
-def _share(kept: int, known: int, minimum: int = MIN_MEASURED) -> float | None:
+def share(kept: int, known: int, minimum: int = MIN_MEASURED) -> float | None:
+    """kept / known, or None below `minimum` known outcomes (too few to tell)."""
     return kept / known if known >= minimum else None
 
 
@@ -139,11 +140,11 @@ class Week:
 
     @property
     def first_response_share(self) -> float | None:
-        return _share(self.first_response_kept, self.first_response_known, 1)
+        return share(self.first_response_kept, self.first_response_known, 1)
 
     @property
     def resolution_share(self) -> float | None:
-        return _share(self.resolution_kept, self.resolution_known, 1)
+        return share(self.resolution_kept, self.resolution_known, 1)
 
 
 @dataclass
