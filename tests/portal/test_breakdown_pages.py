@@ -161,6 +161,8 @@ def test_a_german_owner_reads_offering_titles_in_german(client, auth, session, o
     auth.login(owner)
     page = client.get("/manage/it/breakdowns", headers={"accept-language": "de-DE,de;q=0.9"})
     assert "Neuen Laptop bestellen" in page.text
+    # On a phone each point is a card whose figures say what they are.
+    assert '<td data-label="Punktzahl">' in page.text
 
 
 def test_the_pages_run_no_query_while_rendering(app, engine, client, auth, session, owned,
