@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from .models import Department, DepartmentRole, Offering, RequestApproval, ServiceRequest, User
 
+# The roles that work a department's requests.
+STAFF_ROLES = ("agent", "owner")
 # action -> the roles in the target's department that allow it (admins may do everything)
 DEPARTMENT_ROLES_FOR = {
     "edit_catalog": {"owner"},
-    "work_queue": {"owner", "agent"},
+    "work_queue": set(STAFF_ROLES),
     "view_ratings": {"owner", "agent"},
     "manage_webhooks": {"owner"},  # hooks of the department; hooks of all: admins only
     "act_on_breakdowns": {"owner"},  # see the breakdown points, record actions; all: admins
@@ -70,7 +72,7 @@ def worked_before(user: User, request: ServiceRequest) -> bool:
     """True if the user is an agent or owner of a department the request was moved from."""
     former = {(event.details or {}).get("from_department_id") for event in request.events
               if event.kind == "moved"}
-    return bool(former) and any(role.department_id in former and role.role in ("agent", "owner")
+    return bool(former) and any(role.department_id in former and role.role in STAFF_ROLES
                                 for role in user.roles)
 
 
@@ -122,4 +124,4 @@ def may_manage(user: User | None) -> bool:
 
 def manages(is_admin: bool, roles: Iterable[str]) -> bool:
     """`may_manage` of an active account with these rights, from their values alone."""
-    return is_admin or any(role in ("owner", "agent") for role in roles)
+    return is_admin or any(role in STAFF_ROLES for role in roles)

@@ -13,6 +13,7 @@ from .errors import Conflict, PermissionDenied
 from .feedback import _comment
 from .messages import _
 from .models import Department, ServiceRequest, Thanks, User, utcnow
+from .requests.notes import requester_events
 
 MAX_MESSAGE = 500
 
@@ -21,10 +22,9 @@ def handler_of(request: ServiceRequest) -> User | None:
     """The person who handled the request: its assignee, else the last staff member to act."""
     if request.assignee is not None:
         return request.assignee
-    for event in reversed(request.events):
-        # An internal note does not count: its author's name would tell the requester of it.
-        if event.actor is not None and event.actor_id != request.requester_id \
-                and event.kind != "note":
+    # Internal notes do not count: their authors' names would tell the requester of them.
+    for event in reversed(requester_events(request)):
+        if event.actor is not None and event.actor_id != request.requester_id:
             return event.actor
     return None
 

@@ -39,7 +39,8 @@ def receive(mail_from: str, recipients: list[str], raw: bytes) -> str:
         with saving(on_rollback=store.discard_written):
             filed = file_reply(db.session, raw, mail_from, recipients, inbox(), store, utcnow())
     except ReplyRefused as refusal:
-        log.info("reply refused: %s", refusal.reason)  # no addresses: personal data
+        # The code only: addresses and the reason (it may name a file) are personal data.
+        log.info("reply refused: %s", refusal.code)
         return f"550 {refusal.code} {refusal.reason}"
     except Exception:
         log.exception("a reply could not be filed")

@@ -27,11 +27,11 @@ from ..models import (
     ServiceRequest,
     User,
 )
+from ..permissions import STAFF_ROLES
 from ..request_clock import pauses_of
 
 # Only these statuses run a clock the department can still keep or miss.
 RUNNING_STATUSES = ("new", "in_progress")
-TARGETS = ("first_response", "resolution")
 
 
 def warn_time(request: ServiceRequest, target: str, share: float) -> datetime | None:
@@ -152,7 +152,7 @@ def digest_items(requests: Iterable[ServiceRequest], user: User, end_of_day: dat
 def send_digests(session: Session, now: datetime, hour: int = 7) -> int:
     """Once a day per agent, from `hour` o'clock in their zone: what is due today."""
     roles = session.scalars(select(DepartmentRole)
-                            .where(DepartmentRole.role.in_(("agent", "owner")))).all()
+                            .where(DepartmentRole.role.in_(STAFF_ROLES))).all()
     departments_of: dict[int, set[int]] = {}
     for role in roles:
         departments_of.setdefault(role.user_id, set()).add(role.department_id)

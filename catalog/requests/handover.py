@@ -20,7 +20,7 @@ from .. import outbox, workflow
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..messages import _
 from ..models import OPEN_STATUSES, Department, Offering, RequestEvent, ServiceRequest, User, utcnow
-from ..permissions import can, roles_in
+from ..permissions import STAFF_ROLES, can, roles_in
 from ..request_clock import restart_targets
 from ..submission import default_priority, priorities
 from ..text_input import clean_text
@@ -42,7 +42,7 @@ def _reason(reason: object) -> str:
 
 def department_staff(request: ServiceRequest) -> list[User]:
     """Whom the request may be handed to: the department's agents and owners, by name."""
-    people = {user.id: user for role in ("agent", "owner")
+    people = {user.id: user for role in STAFF_ROLES
               for user in request.department.people(role) if user.is_active}
     return sorted(people.values(), key=lambda user: (user.name.casefold(), user.email))
 

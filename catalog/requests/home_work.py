@@ -15,12 +15,12 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import OPEN_STATUSES, Feedback, ServiceRequest, User, utcnow
+from ..permissions import STAFF_ROLES
 from ..queue import next_due, states_of
 from . import approvals
 
 SHOWN = 8  # rows per list; the rest are counted and one link away
 FEEDBACK_DAYS = 30  # resolved requests are offered for rating this long on the home page
-STAFF_ROLES = ("agent", "owner")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..messages import _
 from ..models import Department, ReplyTemplate, ServiceRequest, User, utcnow
 from ..permissions import can
 from ..text_input import clean_text
+from ..workflow import is_staff
 
 MAX_TITLE = 120
 MAX_BODY = 10_000
@@ -118,8 +119,7 @@ def fill(text: str, request: ServiceRequest) -> str:
 
 def replies_for(session: Session, request: ServiceRequest, actor: User | None) -> list[Reply]:
     """The department's templates filled in for the request, for its staff (else none)."""
-    if not can(actor, "work_queue", request) or \
-            (actor is not None and actor.id in request.requester_side_ids):
+    if not is_staff(actor, request):
         return []
     return [Reply(t.id, t.title, fill(t.body, request))
             for t in templates_of(session, request.department)]

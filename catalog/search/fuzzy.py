@@ -69,18 +69,14 @@ def damerau(a: str, b: str) -> int:
 
 
 def nearby_terms(reader: IndexReader, fieldname: str, word: str, maxdist: int,
-                 deadline: Deadline | None = None, limit: int = SCAN_LIMIT,
-                 start: int = SAME_START, prefix: bool = False) -> dict[str, int]:
+                 deadline: Deadline | None = None, limit: int = SCAN_LIMIT) -> dict[str, int]:
     """{term: edits} of the field's terms within `maxdist` Damerau edits of the word, sharing
-    its first `start` letters, the word itself left out.
-
-    prefix=True compares the word with the terms' beginnings: a term qualifies if some
-    beginning of it is that close (for words still being typed)."""
+    its first SAME_START letters, the word itself left out."""
     deadline = deadline or Deadline.none()
     found: dict[str, int] = {}
-    if maxdist < 0 or len(word) <= start or deadline.check():
+    if maxdist < 0 or len(word) <= SAME_START or deadline.check():
         return found
-    head = word[:start]
+    head = word[:SAME_START]
     width = len(word) + 1
     for segment, _ in reader.leaf_readers():
         terms = segment_terms(segment, fieldname)
@@ -98,8 +94,6 @@ def nearby_terms(reader: IndexReader, fieldname: str, word: str, maxdist: int,
             for depth in range(shared, len(term)):
                 row = _next_row(rows, word, term, depth, maxdist)
                 rows.append(row)
-                if prefix and row[-1] <= maxdist:
-                    break  # this beginning is close enough: the term qualifies
                 if min(row) > maxdist:
                     dead = depth + 1
                     break
@@ -109,7 +103,7 @@ def nearby_terms(reader: IndexReader, fieldname: str, word: str, maxdist: int,
                 stem = term[:dead]
                 at = bisect_left(terms, stem[:-1] + chr(ord(stem[-1]) + 1), at + 1)
                 continue
-            distance = rows[-1][-1] if not prefix else min(r[-1] for r in rows[1:])
+            distance = rows[-1][-1]
             if distance <= maxdist and term != word:
                 found[term] = distance
                 if len(found) >= limit:

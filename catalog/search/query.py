@@ -11,7 +11,7 @@ it, from its fourth letter on also with a typo.
 
 Fuzzy look-ups are the costly part (a walk through the index's words): only the first
 FUZZY_WORDS unknown words of a query get them, each keeps at most FUZZY_CANDIDATES of
-FUZZY_SCAN similar words, and they stop when the search's deadline passes (the answer then
+SCAN_LIMIT similar words, and they stop when the search's deadline passes (the answer then
 says it is partial).
 """
 
@@ -38,9 +38,8 @@ PREFIX_BOOST = 3.0
 FUZZY_BOOST = 0.6
 # Unknown words of one query looked up with fuzzy terms; later ones match only as typed.
 FUZZY_WORDS = 6
-# Similar words used per unknown word (the most frequent), of at most FUZZY_SCAN found.
+# Similar words used per unknown word (the most frequent), of at most fuzzy.SCAN_LIMIT found.
 FUZZY_CANDIDATES = 4
-FUZZY_SCAN = 64
 # Words still being typed are corrected from this many letters on, by at most PREFIX_EDITS.
 FUZZY_PREFIX_FROM = 4
 PREFIX_EDITS = 2
@@ -253,7 +252,7 @@ class QueryBuilder:
         if not allowed or self.deadline.check():
             return []
         found = {w: d for w, d in nearby_terms(self.reader, fieldname, word, allowed,
-                                               self.deadline, FUZZY_SCAN).items()
+                                               self.deadline).items()
                  if w.isalpha()}
         if not found:
             return []
