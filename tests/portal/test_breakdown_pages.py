@@ -108,12 +108,19 @@ def test_only_owners_and_admins_see_a_departments_breakdowns(client, auth, it_de
 
 def test_opening_the_request_form_counts_and_sending_does_not_uncount(client, auth, session,
                                                                      laptop, employee):
+    laptop.form = [{"name": "account", "label": "Account", "type": "text", "required": True}]
+    session.commit()
     auth.login(employee)
     for _ in range(2):
         assert client.get("/departments/it/new-laptop/request").status_code == 200
     row = session.scalar(select(FormOpening).where(FormOpening.offering_id == laptop.id))
     session.refresh(row)
     assert row.opened == 2
+    sent = client.post("/departments/it/new-laptop/request",
+                       data={"priority": "normal", "f_account": "jdoe"})
+    assert sent.status_code == 303
+    session.refresh(row)
+    assert row.opened == 2  # sending is no new opening, and takes none back
 
 
 def test_an_owner_records_a_public_action_employees_then_see(client, auth, session, owned,

@@ -68,6 +68,9 @@ def pages(session) -> list[str]:
         f"/manage/departments/{dept}/", f"/manage/departments/{dept}/offerings/{offering.slug}",
         "/login", "/feeds/catalog.atom", f"/departments/{dept}/feed.atom",
         f"/embed/o/{offering.id}", f"/embed/departments/{dept}",
+        "/commitments/map", "/commitments/recognition", f"/manage/{dept}/searches",
+        "/manage/synonyms", f"/manage/departments/{dept}/reply-templates",
+        f"/manage/{dept}/breakdowns", "/manage/breakdowns",
     ]
 
 
