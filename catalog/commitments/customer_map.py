@@ -22,7 +22,7 @@ from ..models import Department, Feedback, ServiceRequest, User, utcnow
 from ..permissions import can
 from .columns import count_of
 from .full_scan import outcomes
-from .record import Measure, share
+from .record import MIN_MEASURED, Measure, share
 
 WINDOW_CHOICES = (30, 90, 180, 365)
 DEFAULT_DAYS = 90
@@ -51,6 +51,12 @@ class Edge(Measure):
     @property
     def mean_rating(self) -> float | None:
         return self.rating_total / self.ratings if self.ratings else None
+
+    @property
+    def shown_rating(self) -> float | None:
+        """The mean rating where it can be shown: from MIN_MEASURED ratings on, since the map
+        is public and a small customer department's single rating would be one person's."""
+        return self.mean_rating if self.ratings >= MIN_MEASURED else None
 
 
 

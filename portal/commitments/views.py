@@ -32,7 +32,8 @@ def customer_map_page() -> str:
     found = customer_map.customer_map(db.session, reader,
                                       customer_map.window_days(request.args.get("days")))
     return render_template("commitments/map.html", map=found, drawing=draw(found),
-                           choices=customer_map.WINDOW_CHOICES)
+                           choices=customer_map.WINDOW_CHOICES,
+                           min_ratings=customer_map.MIN_MEASURED)
 
 
 @bp.route("/commitments/recognition")

@@ -72,6 +72,7 @@ def test_edges_carry_hand_computed_volume_adherence_and_rating(session, world):
     assert (fac_it.requests, fac_it.first_response_kept, fac_it.first_response_known,
             fac_it.resolution_kept, fac_it.resolution_known) == (4, 2, 4, 2, 3)
     assert (fac_it.ratings, fac_it.mean_rating) == (2, 3.5)
+    assert fac_it.shown_rating is None  # too few to show on a public page
     unknown = edges[(None, "it")]
     assert (unknown.requests, unknown.first_response_kept, unknown.first_response_known,
             unknown.resolution_kept, unknown.resolution_known, unknown.kept,
