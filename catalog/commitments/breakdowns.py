@@ -53,11 +53,10 @@ from .breakdown_rollups import WAITED_STATUSES
 from .columns import count_of
 from .full_scan import outcomes
 from .rollups import utc_day
+from .windows import DEFAULT_DAYS
 
 R, E = ServiceRequest, RequestEvent
 
-DEFAULT_DAYS = 90
-WINDOW_CHOICES = (30, 90, 180, 365)
 MOMENTS = ("first_response", "resolution", "poor_rating", "back_and_forth", "cancelled",
            "abandoned", "wait_new", "wait_in_progress")
 # Points per request (per form given up; per day spent waiting at the status).

@@ -23,9 +23,8 @@ from ..permissions import can
 from .columns import count_of
 from .full_scan import outcomes
 from .record import MIN_MEASURED, Measure, share
+from .windows import DEFAULT_DAYS
 
-WINDOW_CHOICES = (30, 90, 180, 365)
-DEFAULT_DAYS = 90
 TOP = 3  # top customers and suppliers named per department
 
 R = ServiceRequest
@@ -116,14 +115,6 @@ def _biggest(edges: list[Edge], top: int) -> list[Edge]:
 def _name(department: Department | None) -> str:
     return department.name.lower() if department is not None else "\uffff"
 
-
-def window_days(value: object) -> int:
-    """The window asked for, if it is one of the choices; else the default."""
-    try:
-        days = int(str(value))
-    except ValueError:
-        return DEFAULT_DAYS
-    return days if days in WINDOW_CHOICES else DEFAULT_DAYS
 
 
 def customer_map(session: Session, reader: User | None, days: int = DEFAULT_DAYS,

@@ -7,7 +7,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from catalog import public_record
-from catalog.commitments import comparison, customer_map, month_recognition
+from catalog.commitments import comparison, customer_map, month_recognition, windows
 
 from ..extensions import db
 from ..page_cache import cached_page
@@ -30,9 +30,9 @@ def index() -> str:
 def customer_map_page() -> str:
     reader = current_user._get_current_object() if current_user.is_authenticated else None
     found = customer_map.customer_map(db.session, reader,
-                                      customer_map.window_days(request.args.get("days")))
+                                      windows.window_days(request.args.get("days")))
     return render_template("commitments/map.html", map=found, drawing=draw(found),
-                           choices=customer_map.WINDOW_CHOICES,
+                           choices=windows.WINDOW_CHOICES,
                            min_ratings=customer_map.MIN_MEASURED)
 
 

@@ -10,10 +10,9 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from catalog import directory
-from catalog.commitments import actions, breakdowns
+from catalog.commitments import actions, breakdowns, windows
 from catalog.errors import PermissionDenied, ValidationError
 from catalog.models import Department, utcnow
-from catalog.numbers import whole_number
 from catalog.pagination import paginate
 from catalog.permissions import can
 
@@ -33,9 +32,7 @@ def breakdown_department(slug: str) -> Department:
 
 
 def window_days() -> int:
-    """The window asked for, if it is one of the choices; else the default."""
-    days = whole_number(request.args.get("days", ""))
-    return days if days in breakdowns.WINDOW_CHOICES else breakdowns.DEFAULT_DAYS
+    return windows.window_days(request.args.get("days", ""))
 
 
 def action_form(department: Department) -> ActionForm:
@@ -62,7 +59,7 @@ def render_breakdowns(department: Department, form: ActionForm, days: int,
     taken = actions.department_actions(db.session, department)
     return render_template(
         "manage/breakdowns.html", department=department, found=found, days=days,
-        choices=breakdowns.WINDOW_CHOICES, weights=breakdowns.WEIGHTS, form=form,
+        choices=windows.WINDOW_CHOICES, weights=breakdowns.WEIGHTS, form=form,
         actions=taken, effects=actions.effects(db.session, taken, now),
         min_requests=actions.MIN_REQUESTS, effect_days=actions.EFFECT_DAYS,
         moment_names=MOMENT_NAMES), status
@@ -80,9 +77,10 @@ def record_action(dept: str) -> str | Response | tuple[str, int]:
                 moment=form.moment.data or None, public=form.public.data)
     except ValidationError as error:
         show_on_form(form, error)
-        return render_breakdowns(department, form, breakdowns.DEFAULT_DAYS, 422)
+        return render_breakdowns(department, form, window_days(), 422)
     flash(_("The action is recorded; its effect is measured from its date."), "success")
-    return redirect(url_for(".breakdowns_page", dept=department.slug, _anchor="actions"), 303)
+    return redirect(url_for(".breakdowns_page", dept=department.slug, days=window_days(),
+                            _anchor="actions"), 303)
 
 
 @bp.route("/<dept>/breakdowns/requests")
@@ -106,5 +104,5 @@ def breakdowns_summary() -> str:
     require_admin("view_all_breakdowns")
     days = window_days()
     return render_template("manage/breakdowns_summary.html", days=days,
-                           choices=breakdowns.WINDOW_CHOICES,
+                           choices=windows.WINDOW_CHOICES,
                            rows=breakdowns.summary(db.session, days), moment_names=MOMENT_NAMES)

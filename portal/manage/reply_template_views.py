@@ -13,7 +13,7 @@ from wtforms import StringField, TextAreaField
 
 from catalog import directory
 from catalog.errors import PermissionDenied, ValidationError
-from catalog.models import Department, ReplyTemplate
+from catalog.models import Department
 from catalog.requests import reply_templates
 
 from ..changes import saving, show_on_form
@@ -62,8 +62,7 @@ def reply_templates_page(dept: str) -> str | Response | tuple[str, int]:
             return redirect(url_for(".reply_templates_page", dept=department.slug), 303)
     page = render_template("manage/reply_templates.html", department=department, form=form,
                            rows=reply_templates.templates_of(db.session, department),
-                           problems=problems, failed=bool(form.errors or problems),
-                           placeholders=reply_templates.PLACEHOLDERS)
+                           problems=problems, failed=bool(form.errors or problems))
     return (page, 422) if form.errors or problems else page
 
 
@@ -79,15 +78,11 @@ def reply_template(dept: str, template_id: int) -> str | Response | tuple[str, i
         if not form.errors and not problems:
             flash(_("The reply template was saved."), "success")
             return redirect(url_for(".reply_templates_page", dept=department.slug), 303)
-        template = _reloaded(department, template_id)
+        template = reply_templates.find_template(db.session, department, template_id)
     page = render_template("manage/reply_template.html", department=department, form=form,
                            template=template, problems=problems,
                            failed=bool(form.errors or problems))
     return (page, 422) if form.errors or problems else page
-
-
-def _reloaded(department: Department, template_id: int) -> ReplyTemplate:
-    return reply_templates.find_template(db.session, department, template_id)
 
 
 @bp.post("/departments/<dept>/reply-templates/<int:template_id>/delete")

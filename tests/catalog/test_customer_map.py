@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from catalog.commitments.customer_map import customer_map, department_links, window_days
+from catalog.commitments.customer_map import customer_map, department_links
+from catalog.commitments.windows import window_days
 from catalog.models import Feedback, ServiceRequest
 from tests.adherence_fixtures import insert_requests, request_row
 from tests.factories import make_department, make_offering, make_user

@@ -128,10 +128,11 @@ def test_an_owner_records_a_public_action_employees_then_see(client, auth, sessi
     auth.login(owner)
     page = client.get("/manage/it/breakdowns")
     assert "Record an action" in page.text
-    bad = client.post("/manage/it/breakdowns/actions", data={
+    bad = client.post("/manage/it/breakdowns/actions?days=30", data={
         "text": "", "taken_on": "tomorrow", "offering_id": "", "moment": ""})
     assert bad.status_code == 422
     assert "Enter a date" in bad.text
+    assert '<option value="30" selected>' in bad.text  # the window the owner was looking at
     day = (utcnow() - timedelta(days=3)).date().isoformat()
     for text, public in (("Added a loaner pool", "y"), ("Internal rota change", "")):
         response = client.post("/manage/it/breakdowns/actions", data={
