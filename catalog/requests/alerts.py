@@ -14,9 +14,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .. import outbox
 from ..models import (
@@ -50,14 +50,27 @@ def _pending_targets(request: ServiceRequest) -> Iterable[str]:
     yield "resolution"
 
 
+def _running() -> ColumnElement[bool]:
+    return and_(ServiceRequest.status.in_(RUNNING_STATUSES), ServiceRequest.paused_at.is_(None))
+
+
 def _watched(session: Session) -> list[ServiceRequest]:
+    """The requests whose clock runs, with what warnings, escalations and digests read."""
     return list(session.scalars(
-        select(ServiceRequest)
-        .where(ServiceRequest.status.in_(RUNNING_STATUSES), ServiceRequest.paused_at.is_(None))
+        select(ServiceRequest).where(_running())
         .options(selectinload(ServiceRequest.events),
-                 selectinload(ServiceRequest.department).selectinload(Department.roles))
+                 selectinload(ServiceRequest.department).selectinload(Department.roles),
+                 joinedload(ServiceRequest.assignee), joinedload(ServiceRequest.offering))
         .order_by(ServiceRequest.id)
     ))
+
+
+def _sent_before(session: Session) -> set[tuple[int, str]]:
+    """(request id, kind) of the alerts sent for the running requests, in one statement."""
+    return {(request_id, kind) for request_id, kind in session.execute(
+        select(SentAlert.request_id, SentAlert.kind)
+        .join(ServiceRequest, ServiceRequest.id == SentAlert.request_id)
+        .where(_running()))}
 
 
 def _first_time(session: Session, row: SentAlert | SentDigest, earlier: Select[Any]) -> bool:
@@ -94,18 +107,23 @@ def send_alerts(session: Session, now: datetime, share: float = 0.75) -> int:
     """Queue every warning and escalation due at `now` not sent before; returns how many."""
     share = min(max(share, 0.0), 1.0)  # a share beyond the target would never warn
     sent = 0
+    # Alerts sent on earlier runs are skipped without working out their time again.
+    sent_before = _sent_before(session)
     for request in _watched(session):
         for target in _pending_targets(request):
             due = getattr(request, f"{target}_due")
             if due is None:
                 continue
+            kind = f"{target}_breach" if now >= due else f"{target}_warning"
+            if (request.id, kind) in sent_before:
+                continue
             if now >= due:
-                kind, people = f"{target}_breach", _active(request.department.people("owner"))
+                people = _active(request.department.people("owner"))
             else:
                 warn_at = warn_time(request, target, share)
                 if warn_at is None or now < warn_at:
                     continue
-                kind, people = f"{target}_warning", workers_of(request)
+                people = workers_of(request)
             if not _record_once(session, request, kind, now):
                 continue
             outbox.due_alert(session, request, kind, people)

@@ -139,3 +139,23 @@ def test_two_workers_at_the_same_moment_send_one_warning(engine, session, reques
             assert waiting.result(timeout=30) == 0
         second.commit()
     assert alerts(session) == [("first_response_warning", "agent@example.com")]
+
+
+def test_a_run_costs_the_same_however_many_alerts_went_out_before(
+        app, session, it_dept, employee, tmp_path, engine, count_queries):
+    """The worker runs every minute: alerts sent on earlier runs are not looked up again one
+    by one (nor their times worked out again)."""
+    offering = factories.make_offering(session, it_dept, slug="help", title="Help", form=[])
+    session.commit()
+    store = FileStore(tmp_path, 1024)
+    measured = []
+    for count in (2, 6):
+        for _ in range(count - (2 if measured else 0)):
+            submit_request(session, offering, employee, priority="normal", values={},
+                           store=store, now=SUBMITTED)
+        session.commit()
+        run(app, berlin(2025, 7, 8, 12, 0))  # every one warned
+        with count_queries() as again:
+            assert run(app, berlin(2025, 7, 8, 12, 1))[0] == 0
+        measured.append(again.n)
+    assert measured[0] == measured[1], measured
