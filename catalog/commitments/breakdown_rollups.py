@@ -24,13 +24,14 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
+from ..clock import as_utc
 from ..models import OPEN_STATUSES, BreakdownDay, RequestEvent, ServiceRequest, WaitDay
 from .rollups import _upsert, utc_day
 
@@ -63,10 +64,6 @@ def bucket(minutes: float) -> int:
     return whole // 15 * 15 if whole < 2880 else whole // 60 * 60
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @dataclass
 class Deltas:
     """Changes to rollup rows, summed up before they are written."""
@@ -95,9 +92,9 @@ class Deltas:
             row = self.days[key]
             row[0] += sign * flags[0]
             row[1] += sign * flags[1]
-        entered = _aware(request["created_at"])
+        entered = as_utc(request["created_at"])
         for change in changes:
-            at = _aware(change.created_at)
+            at = as_utc(change.created_at)
             if change.old_status in WAITED_STATUSES:
                 minutes = (at - entered).total_seconds() / 60
                 stay = self.waits[(*key, change.old_status, bucket(minutes))]

@@ -11,32 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import OPEN_STATUSES, Feedback, ServiceRequest, User, utcnow
+from ..pagination import Page, paginate
 from ..permissions import STAFF_ROLES
 from ..queue import next_due, states_of
 from . import approvals
 
-SHOWN = 8  # rows per list; the rest are counted and one link away
+SHOWN = 8  # rows per list (the first page); the rest are counted and one link away
 FEEDBACK_DAYS = 30  # resolved requests are offered for rating this long on the home page
 
 
-@dataclass
-class Listed:
-    """Some requests (the first SHOWN) and how many there are in all."""
-
-    items: list[ServiceRequest] = field(default_factory=list)
-    total: int = 0
+def _none() -> Page[ServiceRequest]:
+    return Page(items=[], total=0, page=1, per_page=SHOWN)
 
 
 @dataclass
 class HomeWork:
     staff: bool = False
-    mine: Listed = field(default_factory=Listed)          # staff: assigned to me, open
-    unassigned: Listed = field(default_factory=Listed)    # staff: nobody's, my departments
-    my_requests: Listed = field(default_factory=Listed)   # my own requests still open
+    mine: Page[ServiceRequest] = field(default_factory=_none)  # staff: mine, open
+    unassigned: Page[ServiceRequest] = field(default_factory=_none)  # nobody's
+    my_requests: Page[ServiceRequest] = field(default_factory=_none)  # mine, open
     waiting_on_me: list[ServiceRequest] = field(default_factory=list)
     approvals: list[ServiceRequest] = field(default_factory=list)
     to_rate: list[ServiceRequest] = field(default_factory=list)
@@ -51,13 +48,6 @@ class HomeWork:
 def staff_department_ids(user: User) -> list[int]:
     """The departments whose queue the user works as an agent or owner."""
     return sorted({role.department_id for role in user.roles if role.role in STAFF_ROLES})
-
-
-def _listed(session: Session, query: Select) -> Listed:
-    """The first SHOWN rows of the query and its total, in two statements."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(session.scalars(query.limit(SHOWN)).unique())
-    return Listed(items, total or 0)
 
 
 def _open_requests() -> Select:
@@ -75,10 +65,11 @@ def home_work(session: Session, user: User, now: datetime | None = None) -> Home
     departments = staff_department_ids(user)
     if departments:
         work.staff = True
-        work.mine = _listed(session, _open_requests().where(
-            ServiceRequest.assignee_id == user.id))
-        work.unassigned = _listed(session, _open_requests().where(
-            ServiceRequest.department_id.in_(departments), ServiceRequest.assignee_id.is_(None)))
+        work.mine = paginate(session, _open_requests().where(
+            ServiceRequest.assignee_id == user.id), 1, SHOWN)
+        work.unassigned = paginate(session, _open_requests().where(
+            ServiceRequest.department_id.in_(departments), ServiceRequest.assignee_id.is_(None)),
+            1, SHOWN)
     asked = or_(ServiceRequest.requester_id == user.id, ServiceRequest.submitted_by_id == user.id)
     mine = (select(ServiceRequest)
             .where(asked, ServiceRequest.status.in_((*OPEN_STATUSES, "awaiting_approval")))
@@ -86,7 +77,7 @@ def home_work(session: Session, user: User, now: datetime | None = None) -> Home
             # What waits on the requester first, then the next deadline.
             .order_by((ServiceRequest.status != "waiting"), next_due().is_(None), next_due(),
                       ServiceRequest.id))
-    work.my_requests = _listed(session, mine)
+    work.my_requests = paginate(session, mine, 1, SHOWN)
     work.waiting_on_me = [r for r in work.my_requests.items if r.status == "waiting"]
     work.approvals = approvals.waiting_for(session, user)[:SHOWN]
     work.to_rate = list(session.scalars(
