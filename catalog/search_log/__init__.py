@@ -16,10 +16,10 @@ from .recording import (
     search_entry,
     write_searches,
 )
-from .unfound import SearchGap, add_query_as_keyword, department_searches
+from .unfound import SearchGap, add_query_as_keyword, department_searches, keyword_targets
 
 __all__ = [
     "DepartmentWords", "SearchGap", "add_query_as_keyword", "close_words",
-    "department_searches", "normalised_query", "purge_search_log", "record_opening",
-    "record_search", "search_entry", "write_searches",
+    "department_searches", "keyword_targets", "normalised_query", "purge_search_log",
+    "record_opening", "record_search", "search_entry", "write_searches",
 ]

@@ -86,6 +86,15 @@ def _best_offering(close: list[str], words: DepartmentWords) -> int | None:
     return min(uses, key=lambda o: (-uses[o], o)) if uses else None
 
 
+def keyword_targets(session: Session, department: Department) -> list[tuple[int, str]]:
+    """(id, title) of the department's published offerings, by title: what a query can be
+    made a keyword of."""
+    return [(offering_id, title) for offering_id, title in session.execute(
+        select(Offering.id, Offering.title).where(
+            Offering.department_id == department.id, Offering.status == "published")
+        .order_by(Offering.title, Offering.id))]
+
+
 def add_query_as_keyword(session: Session, offering: Offering, query: str,
                          actor: User | None) -> Offering:
     """Add the query to the offering's keywords through the ordinary edit (with its history

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from catalog import search_log
@@ -34,13 +33,9 @@ def searches(dept: str) -> str | Response:
     if request.method == "POST":
         _act(department.id)
         return redirect(url_for(".searches", dept=department.slug))
-    offerings = db.session.execute(
-        select(Offering.id, Offering.title).where(
-            Offering.department_id == department.id, Offering.status == "published")
-        .order_by(Offering.title, Offering.id)).all()
-    gaps = search_log.department_searches(db.session, department)
-    return render_template("manage/searches.html", department=department, gaps=gaps,
-                           offerings=offerings)
+    return render_template("manage/searches.html", department=department,
+                           gaps=search_log.department_searches(db.session, department),
+                           offerings=search_log.keyword_targets(db.session, department))
 
 
 def _act(department_id: int) -> None:
