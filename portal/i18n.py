@@ -23,6 +23,9 @@ def select_locale() -> str | None:
     if chosen in languages:
         session["lang"] = chosen
         return chosen
+    viewer = g.get("page_viewer")  # read for a cached page's key: no account to load
+    if viewer is not None:
+        return choose_locale(viewer.locale)
     signed_in = current_user and current_user.is_authenticated
     return choose_locale(current_user.locale if signed_in else None)
 
@@ -38,6 +41,9 @@ def choose_locale(profile_locale: str | None) -> str:
 
 
 def select_timezone() -> str:
+    viewer = g.get("page_viewer")  # read for a cached page's key: no account to load
+    if viewer is not None:
+        return viewer.timezone or current_app.config["DEFAULT_TIMEZONE"]
     if current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["DEFAULT_TIMEZONE"]

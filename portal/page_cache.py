@@ -27,7 +27,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
 from catalog.activity import activity_mark
-from catalog.permissions import manages, may_manage
+from catalog.permissions import may_manage
 from catalog.requests.approvals import may_approve_anything
 
 from .auth.identity import session_viewer
@@ -66,12 +66,11 @@ def page_key(params: Sequence[str] = ()) -> str:
     found = session_viewer()
     if found is not None:
         person, mark = found
+        g.page_viewer = person
         locale = choose_locale(person.locale)
         who = variant(person.audience, person.is_admin, person.roles, person.timezone)
         g.personal_key = (person.id, mark, locale, who)
-        g.nav_key = nav_key(person.id, person.name,
-                            manages(person.is_admin, (role for role, _ in person.roles)), locale,
-                            person.has_reports or any(r == "approver" for r, _ in person.roles))
+        g.nav_key = nav_key(person.id, person.name, person.manages, locale, person.approves)
     else:
         mark, locale = activity_mark(db.session), str(get_locale())
         if current_user.is_authenticated:
@@ -87,6 +86,16 @@ def page_key(params: Sequence[str] = ()) -> str:
             g.nav_key = ("anonymous", locale, request.full_path)
     g.shared_key = (mark, locale, who)
     return f"page:{mark}:{locale}:{who}:{page_url(params)}"
+
+
+def viewer_audience() -> str | None:
+    """Whose eyes a catalog page is for (None: anonymous): cards of services the viewer may
+    not request say so. Taken from the session's viewer where the page key read it, so that
+    rendering the page does not load the account as well (a second statement)."""
+    viewer = g.get("page_viewer")
+    if viewer is not None:
+        return viewer.audience
+    return current_user.audience if current_user.is_authenticated else None
 
 
 def not_cacheable() -> bool:
@@ -152,14 +161,15 @@ def nav_key(user_id: int, name: str, manages_any: bool, locale: str,
 def personal_nav() -> str:
     """The header's personal part for this request, reused while nothing it shows changes."""
     key = g.get("nav_key")
+    viewer = g.get("page_viewer")
     if key is None:
-        return render_template("_personal_nav.html")
+        return render_template("_personal_nav.html", viewer=viewer)
     nav = _NAVS.get(key)
     if nav is not None:
         with suppress(KeyError):  # another thread may have just let it go
             _NAVS.move_to_end(key)  # the least recently used goes first
     else:
-        nav = _NAVS[key] = render_template("_personal_nav.html")
+        nav = _NAVS[key] = render_template("_personal_nav.html", viewer=viewer)
         if len(_NAVS) > NAVS_KEPT:
             _NAVS.popitem(last=False)
     return nav

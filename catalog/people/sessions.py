@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..activity import MARK_COLUMNS, format_mark
 from ..models import DepartmentRole, User, UserSession, utcnow
 from ..models.users import sha256
+from ..permissions import manages
 
 
 def start_session(session: Session, user: User, *, lifetime: timedelta, remember: bool = False,
@@ -65,6 +66,16 @@ class Viewer:
     timezone: str | None
     roles: tuple[tuple[str, int], ...]  # (role, department id)
     has_reports: bool = False  # someone names them as manager (the approvals link)
+
+    @property
+    def manages(self) -> bool:
+        """The header's "Manage" link: `permissions.may_manage` from the viewer's rights."""
+        return manages(self.is_admin, (role for role, _ in self.roles))
+
+    @property
+    def approves(self) -> bool:
+        """The header's "Approvals" link: `approvals.may_approve_anything` from the viewer."""
+        return self.has_reports or any(role == "approver" for role, _ in self.roles)
 
 
 # The same conditions as _USER_FOR_SESSION, with the activity mark in the same statement.

@@ -51,8 +51,8 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
         try:
             with index.reading(session) as view:
                 # Only an index that reflects the database's revision may answer from cache.
-                key = answer_key((view.key, view.state), parsed, criteria, spelling) \
-                    if view.current else None
+                state = (view.key, view.state) if view.current else None
+                key = answer_key(state, parsed, criteria, spelling) if state else None
                 answer = index.answers.get(key) if key is not None else None
                 rows = view.memo.rows if view.current else None
                 if answer is None:
@@ -68,10 +68,10 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 log.exception("search for %r failed; answering from the database", parsed.text)
                 return search_database(session, parsed, criteria)
     if answer is not None:
-        return _answered(session, answer, parsed.text, rows)
+        return _answered(session, answer, parsed.text, rows, state)
     results = SearchResults(criteria=criteria, query=parsed.text, total=raw.total,
                             facets=raw.facets, suggestion=suggestion, partial=raw.partial,
-                            current=current, department_names=names)
+                            current=current, department_names=names, state=state)
     results.hits = _hits(session, raw.hits, built, rows)
     if key is not None and not raw.partial and len(results.hits) == len(raw.hits):
         index.answers.put(key, CachedAnswer(
@@ -105,7 +105,7 @@ def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: boo
 
 
 def _answered(session: Session, answer: CachedAnswer, query: str,
-              rows: Memo | None) -> SearchResults:
+              rows: Memo | None, state: object) -> SearchResults:
     """Results from a cached answer, with the hits' offerings as of the index state."""
     offerings = page_offerings(session, [hit.offering_id for hit in answer.hits], rows)
     hits = [Hit(offering=offerings[h.offering_id], score=h.score, title=h.title,
@@ -113,7 +113,7 @@ def _answered(session: Session, answer: CachedAnswer, query: str,
             for h in answer.hits if h.offering_id in offerings]
     return SearchResults(criteria=answer.criteria, query=query, hits=hits, total=answer.total,
                          facets=answer.facets, department_names=answer.department_names,
-                         suggestion=answer.suggestion)
+                         suggestion=answer.suggestion, state=state)
 
 
 def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,

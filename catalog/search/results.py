@@ -78,6 +78,9 @@ class SearchResults:
     degraded: bool = False
     # The index reflected the database's latest catalog revision (else it is catching up).
     current: bool = True
+    # The index state the hits were read from while it reflected the catalog revision (None
+    # otherwise): what a page makes of a hit alone can be kept under it (see index.py).
+    state: object = None
 
     @property
     def pagination(self) -> Page[Hit]:

@@ -16,9 +16,9 @@ the results say they are partial.
 
 from __future__ import annotations
 
-from collections import Counter
-from itertools import chain
+from typing import NamedTuple
 
+import numpy as np
 from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 
 from .deadline import Deadline
@@ -33,6 +33,31 @@ QUESTION_WEIGHT = 0.1
 Scores = dict[int, float]
 
 
+class Matches(NamedTuple):
+    """Documents (ascending) with their scores, as arrays: a clause's and a whole query's.
+
+    A query's clauses are combined with array arithmetic in C: a query of common words
+    matches most of a large catalog, and a Python loop over its documents cost more than
+    everything else a search does."""
+
+    docs: np.ndarray  # int64
+    scores: np.ndarray  # float64
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+NO_MATCHES = Matches(np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def matches(scores: Scores) -> Matches:
+    """A scores dict as arrays, documents ascending."""
+    docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    order = np.argsort(docs, kind="stable")
+    return Matches(docs[order], values[order])
+
+
 class Evaluation:
     """Scores of one query tree against one index view."""
 
@@ -40,7 +65,7 @@ class Evaluation:
         self.view = view
         self.deadline = deadline
 
-    def clauses(self, clauses: list[Query], content: list[bool] | None = None) -> Scores:
+    def clauses(self, clauses: list[Query], content: list[bool] | None = None) -> Matches:
         """Documents ranked first by how many content clauses they match, then by the sum of
         their clauses' scores.
 
@@ -55,24 +80,28 @@ class Evaluation:
         counted = [*(content or [])[:len(parts)], *[True] * len(parts)][:len(parts)]
         if not any(counted):
             counted = [True] * len(parts)
-        total: Scores = {}
+        size = self.view.size
+        total = np.zeros(size)
+        matched = np.zeros(size)
+        seen = np.zeros(size, dtype=bool)
         for part, count in zip(parts, counted, strict=True):
-            factor = 1.0 if count else QUESTION_WEIGHT
-            for doc, score in part.items():
-                total[doc] = total.get(doc, 0.0) + score * factor
-        matched: Counter[int] = Counter(chain.from_iterable(
-            part for part, count in zip(parts, counted, strict=True) if count))
-        return {doc: matched[doc] + score / (score + SATURATION)
-                for doc, score in total.items()}
+            # A clause's documents are distinct, so indexed += adds once per document.
+            total[part.docs] += part.scores if count else part.scores * QUESTION_WEIGHT
+            if count:
+                matched[part.docs] += 1
+            seen[part.docs] = True
+        docs = np.flatnonzero(seen)
+        summed = total[docs]
+        return Matches(docs, matched[docs] + summed / (summed + SATURATION))
 
-    def clause(self, query: Query) -> Scores:
+    def clause(self, query: Query) -> Matches:
         """A top-level clause's scores, remembered per index view (never changed by callers).
 
         Scores cut short by the deadline are not kept."""
         memo = self.view.memo.scores
         found = memo.get(query)
         if found is None:
-            found = self.scores(query)
+            found = matches(self.scores(query))
             if not self.deadline.passed:
                 memo.put(query, found, len(found))
         return found  # type: ignore[return-value]

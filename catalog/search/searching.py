@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import compress
+
+import numpy as np
 
 from ..models import AUDIENCES
 from .deadline import Deadline
@@ -37,28 +37,41 @@ def run(view: IndexView, built: BuiltQuery, criteria: Criteria, first: int, last
 
     Each facet counts the matches as filtered by the other facet, so a visitor who picked a
     department still sees how many results the other departments have. The deadline is the
-    search's, started before its query was built.
+    search's, started before its query was built. Among equal scores the document indexed
+    first ranks first, so pages of one index state never overlap.
     """
     if not built.clauses:
         return RawResults(partial=deadline.passed)
-    scores = Evaluation(view, deadline).clauses(built.clauses, built.content)
-    ids, departments, audiences = view.offering_ids, view.departments, view.audiences
+    found = Evaluation(view, deadline).clauses(built.clauses, built.content)
+    offerings = view.is_offering[found.docs]  # not the meta document, not deleted
+    docs, scores = found.docs[offerings], found.scores[offerings]
+    groups = view.facet_group[docs]
     department, audience = criteria.department, criteria.audience
-    # compress: documents that are offerings (not the meta document, not deleted), in C.
-    matched = list(compress(scores, map(ids.__getitem__, scores)))
     raw = RawResults(partial=deadline.passed)
     if facets:
-        raw.facets = _facets(view, matched, department, audience)
-    wanted = matched
-    if department:
-        wanted = [d for d in wanted if departments[d] == department]
-    if audience:
-        wanted = [d for d in wanted if audience in audiences[d]]
-    raw.total = len(wanted)
-    # Ties keep the order the postings gave, which is the same for the same index.
-    best = heapq.nlargest(last, wanted, key=scores.__getitem__)
-    raw.hits = [RawHit(ids[d], scores[d], d) for d in best[first:last]]
+        raw.facets = _facets(view, groups, department, audience)
+    if department or audience:
+        wanted = np.array([(not department or slug == department)
+                           and (not audience or audience in members)
+                           for slug, members in view.facet_groups], dtype=bool)[groups]
+        docs, scores = docs[wanted], scores[wanted]
+    raw.total = len(docs)
+    best = _best(scores, last)[first:]
+    ids = view.offering_array
+    raw.hits = [RawHit(int(ids[d]), float(scores[i]), int(d))
+                for i, d in zip(best, docs[best], strict=True)]
     return raw
+
+
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, best first; equal scores in the order given."""
+    n = len(scores)
+    if k <= 0 or n == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Only those from the k-th highest score on are sorted (ties with it included).
+    kept = np.flatnonzero(scores >= np.partition(scores, n - k)[n - k]) if k < n \
+        else np.arange(n)
+    return kept[np.argsort(-scores[kept], kind="stable")][:k]
 
 
 def suggestion_candidates(view: IndexView, built: BuiltQuery, pool: int,
@@ -70,32 +83,37 @@ def suggestion_candidates(view: IndexView, built: BuiltQuery, pool: int,
     if not built.clauses:
         return []
     evaluation = Evaluation(view, deadline)
-    scores = evaluation.clauses(built.clauses, built.content)
+    found = evaluation.clauses(built.clauses, built.content)
     prefixed: set[int] = set()
     for prefix in built.prefixes:
         prefixed.update(evaluation.term("prefix", prefix, 1.0))
-    ids = view.offering_ids
+    offerings = view.is_offering[found.docs]
+    docs, scores = found.docs[offerings], found.scores[offerings]
+    if not len(docs):
+        return []
+    has_prefix = np.isin(docs, np.fromiter(prefixed, dtype=np.int64, count=len(prefixed)))
     coverage = len(built.clauses) > 1  # then a score's whole part counts the content words
+    # By tier, then score: a score's whole part is its coverage, so lifting the prefixed
+    # documents above every score ranks by (prefixed, coverage, score).
+    best = _best(scores + has_prefix * (scores.max() + 1), pool)
+    ids = view.offering_array
+    return [(RawHit(int(ids[docs[i]]), float(scores[i]), int(docs[i])),
+             (bool(has_prefix[i]), int(scores[i]) if coverage else 0)) for i in best]
 
-    def tier(doc: int) -> tuple[int, ...]:
-        return (doc in prefixed, int(scores[doc]) if coverage else 0)
 
-    matched = list(compress(scores, map(ids.__getitem__, scores)))
-    best = heapq.nlargest(pool, matched, key=lambda d: (*tier(d), scores[d]))
-    return [(RawHit(ids[d], scores[d], d), tier(d)) for d in best]
-
-
-def _facets(view: IndexView, matched: list[int], department: str | None,
+def _facets(view: IndexView, groups: np.ndarray, department: str | None,
             audience: str | None) -> dict[str, dict[str, int]]:
     """Departments of the matches open to the audience, audiences of those in the department.
 
-    The matches are counted once by (department, audiences) pair, in C; the few pairs are then
-    spread to both facets."""
+    The matches are counted by (department, audiences) pair, in C; the few pairs are then
+    spread to both facets, in the order of their first match (so equal counts keep it)."""
     by_department: Counter[str] = Counter()
     by_audience: Counter[str] = Counter()
-    # Pairs in the order of their first match, so equal counts keep the matches' order.
-    for group, n in Counter(map(view.facet_group.__getitem__, matched)).items():
+    counts = np.bincount(groups, minlength=len(view.facet_groups))
+    present, first = np.unique(groups, return_index=True)
+    for group in present[np.argsort(first)]:
         slug, members = view.facet_groups[group]
+        n = int(counts[group])
         if not audience or audience in members:
             by_department[slug] += n
         if not department or slug == department:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.index import FileIndex
 from whoosh.matching import FilterMatcher, Matcher
@@ -98,11 +99,16 @@ class IndexView:
         self.deleted = frozenset(range(size)) - live
         for doc in self.deleted:
             self.offering_ids[doc] = 0
-        # Per document, its (department, audiences) pair as a small number: there are few
-        # pairs, and counting numbers is several times faster than counting both facets.
+        self.size = size
+        # The same as arrays, for a query's matches (scoring.Matches) to be filtered, counted
+        # and ranked in C: per document its offering id, whether it is an offering, and its
+        # (department, audiences) pair as a small number (there are few pairs).
+        self.offering_array = np.array(self.offering_ids, dtype=np.int64)
+        self.is_offering = self.offering_array != 0
         pairs: dict[tuple[str, frozenset[str]], int] = {}
-        self.facet_group = [pairs.setdefault(pair, len(pairs))
-                            for pair in zip(self.departments, self.audiences, strict=True)]
+        self.facet_group = np.array(
+            [pairs.setdefault(pair, len(pairs))
+             for pair in zip(self.departments, self.audiences, strict=True)], dtype=np.int64)
         self.facet_groups = list(pairs)
         # Department names by slug, as of this index state (for the facets).
         self.department_names = dict(zip(self.departments, names, strict=True))

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..indexing import search_index
 from ..rate_limits import search_api
 from ..rate_limits import suggest as suggest_limit
-from ..search.forms import SearchForm
+from ..search.forms import search_criteria
 from ..search.log import log_search
 from . import bp
 
@@ -41,11 +41,10 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 @bp.get("/search")
 @search_api
 def search_endpoint() -> Response:
-    form = SearchForm(request.args)
-    found = search(search_index(), db.session,
-                   form.criteria(per_page=current_app.config["PER_PAGE"]))
+    asked = search_criteria(request.args, current_app.config["PER_PAGE"])
+    found = search(search_index(), db.session, asked)
     # Open a result with `?from_search=<search_id>` to tell the log which one helped.
-    search_id = log_search(form.q.data, found.total, "api") if found.query else None
+    search_id = log_search(asked.text, found.total, "api") if found.query else None
     return jsonify({
         "total": found.total,
         "page": found.criteria.page,

@@ -11,14 +11,9 @@ from catalog.permissions import can
 from catalog.requests.home_work import home_work
 
 from ..extensions import db
-from ..page_cache import cached_page
+from ..page_cache import cached_page, viewer_audience
 from ..search.log import notes_opening
 from . import bp
-
-
-def viewer_audience() -> str | None:
-    """Whose eyes a catalog page is for: cards of services the viewer may not request say so."""
-    return current_user.audience if current_user.is_authenticated else None
 
 
 def my_work() -> str:

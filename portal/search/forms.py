@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, IntegerField, SearchField
 
 from catalog.search import Criteria, criteria
 
 
-class SearchForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET form that changes nothing
+def search_criteria(args: MultiDict[str, str], per_page: int) -> Criteria:
+    """What to search for; odd values (a page of "abc", an unknown audience) are ignored.
 
-    q = SearchField()
-    department = HiddenField()
-    audience = HiddenField()
-    page = IntegerField(default=1)
-    per_page = IntegerField()
-
-    def __init__(self, args: MultiDict) -> None:
-        super().__init__(formdata=args)
-
-    def criteria(self, per_page: int) -> Criteria:
-        """What to search for; odd values (a page of "abc", an unknown audience) are ignored."""
-        return criteria(
-            text=self.q.data or "",
-            department=self.department.data or None,
-            audience=self.audience.data or None,
-            page=self.page.data or 1,
-            per_page=self.per_page.data or per_page,
-        )
+    A plain function rather than a WTForms form: nothing is rejected or shown back with
+    errors, and building a form's fields (their labels translated) cost a search page as much
+    as its scoring."""
+    asked_per_page = args.get("per_page", "")
+    return criteria(
+        text=args.get("q", ""),
+        department=args.get("department") or None,
+        audience=args.get("audience") or None,
+        page=args.get("page") or 1,
+        per_page=asked_per_page if asked_per_page.lstrip("-").isdigit() else per_page,
+    )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g, render_template, request
-from flask_login import current_user
 from markupsafe import Markup
 
 from catalog import directory
@@ -9,10 +8,11 @@ from catalog.search import search
 
 from ..extensions import db
 from ..indexing import search_index
-from ..page_cache import cached_page, shared_part
+from ..page_cache import cached_page, shared_part, viewer_audience
 from ..rate_limits import search_page
 from . import bp
-from .forms import SearchForm
+from .cards import result_cards
+from .forms import search_criteria
 from .log import LINK_MARKER, logged_search_page
 
 
@@ -22,15 +22,14 @@ from .log import LINK_MARKER, logged_search_page
 @cached_page(params=("q", "department", "audience", "page", "per_page"))
 def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
-    form = SearchForm(request.args)
     g.search_ran = True  # counts against SEARCH_LIMIT; a cached page does not
     found = search(search_index(), db.session,
-                   form.criteria(per_page=current_app.config["PER_PAGE"]))
+                   search_criteria(request.args, current_app.config["PER_PAGE"]))
     # Only complete answers from an index that reflected the catalog are kept.
     g.page_uncacheable = not (found.current and not found.partial and not found.degraded)
-    audience = current_user.audience if current_user.is_authenticated else None
+    audience = viewer_audience()
     return render_template(
-        "search/results.html", results=found, audience=audience, from_search=LINK_MARKER,
+        "search/results.html", results=found, cards=result_cards(found, audience, LINK_MARKER),
         where_to_look=Markup(shared_part("search-where-to-look", lambda: where_to_look(
             audience))) if not found.hits else "")
 

@@ -1,0 +1,79 @@
+"""Search results as HTML, each rendered once per offering and kept for later queries.
+
+A result shows what its offering is (link, title in the reader's language, department,
+commitment, whom it is open to) and what the query found in it (the marked title and snippet).
+The first part depends on the catalog, the language and the reader's audience only, so it is
+rendered once and kept under those (the index state stands for the catalog: every catalog
+revision makes a new one); a search page then only marks the words found. Answers from an
+index that is catching up (no state) are rendered afresh.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flask import Flask, current_app, render_template
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from catalog.search import Hit, SearchResults
+from catalog.search.memo import Memo
+
+from ..templating import marked
+
+CUT = "<!--cut-->"  # escaped catalog text cannot contain it
+# Rendered results kept per process (about 1 KB each), least recently used dropped first.
+CARDS_KEPT = 20_000
+
+
+class Card(NamedTuple):
+    """A result's HTML around what the query changes: before the title (all of it when the
+    title is a translation, which is not marked), between title and snippet, the snippet's
+    opening tag, and the rest."""
+
+    head: str
+    between: str
+    snippet_open: str
+    tail: str
+    marks_title: bool
+
+
+def result_cards(results: SearchResults, audience: str | None, link_marker: str,
+                 ) -> list[Markup]:
+    """The page's results as HTML, in order."""
+    kept: Memo = current_app.extensions["result_cards"]
+    locale = str(get_locale())
+    cards = []
+    for hit in results.hits:
+        def render(hit: Hit = hit) -> Card:
+            return _card(render_template("search/_hit.html", offering=hit.offering,
+                                         audience=audience, from_search=link_marker,
+                                         cut=Markup(CUT)))
+        card = render() if results.state is None else kept.remember(
+            (results.state, hit.offering.id, locale, audience, link_marker), render)
+        cards.append(_filled(card, hit))
+    return cards
+
+
+def _card(html: str) -> Card:
+    pieces = html.split(CUT)
+    if len(pieces) == 3:  # a translated title: nothing to mark in it
+        return Card(pieces[0], "", pieces[1], pieces[2], marks_title=False)
+    head, between, snippet_open, tail = pieces
+    return Card(head, between, snippet_open, tail, marks_title=True)
+
+
+def _filled(card: Card, hit: Hit) -> Markup:
+    # Joined as plain strings: adding a str to Markup would escape the str.
+    pieces = [card.head]
+    if card.marks_title:
+        pieces.append(marked(hit.title))
+    pieces.append(card.between)
+    if hit.snippet:
+        pieces += (card.snippet_open, marked(hit.snippet), "</p>")
+    pieces.append(card.tail)
+    return Markup("".join(pieces))
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["result_cards"] = Memo(CARDS_KEPT)
