@@ -1,6 +1,7 @@
 """Search page benchmark: where a signed-in search page's time goes, in-process.
 
     .venv/bin/python benchmarks/search_page.py [--offerings 10000] [--requests 200]
+                                               [--warm-up 1000]
 
 Builds the throughput benchmark's catalog (benchmarks/search.py: N generated offerings in a
 throwaway SQLite file, the index built) and a signed-in employee's session, then asks the
@@ -9,7 +10,8 @@ portal through Flask's test client (no server, no network) for:
 - a cached department page (the baseline: a page the page cache answers, signed in),
 - a search page with a two-word query never asked before, from the same word list as the
   throughput benchmark's "new query" row, timed per phase (building the query with its
-  synonyms, scoring, the hits' offerings and highlighting, rendering the page),
+  synonyms, scoring, the hits' offerings and highlighting, the results' cards, rendering the
+  page),
 - a search page with a new query that finds nothing (it shows popular services and the
   departments instead),
 
@@ -29,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,8 +57,8 @@ def timed(module: Any, name: str, label: str) -> None:
     setattr(module, name, wrapper)
 
 
-def mean_ms(client: Any, urls: Iterator[str], requests: int) -> float:
-    for _ in range(10):  # warm up (templates, the index's word lists)
+def mean_ms(client: Any, urls: Iterator[str], requests: int, warm_up: int) -> float:
+    for _ in range(warm_up):  # templates, the index's word lists, per-word scores, cards
         assert client.get(next(urls)).status_code == 200
     PHASES.clear()
     started = time.perf_counter()
@@ -68,6 +71,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offerings", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warm-up", type=int, default=1000,
+                        help="requests before measuring (other new queries), as a running "
+                             "server has seen the words before")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="search-page-bench-"))
@@ -96,8 +102,10 @@ def main() -> None:
     timed(searching, "run", "scoring")
     timed(operations, "_hits", "the hits' offerings and highlighting")
     timed(views, "render_template", "rendering the page")
+    timed(views, "result_cards", "the results' cards (kept per offering)")
 
-    pairs = (f"/search?q={a}+{b}" for a, b in itertools.product(FRESH_WORDS, repeat=2))
+    pairs = (f"/search?q={quote(a)}+{quote(b)}"
+             for a, b in itertools.product(FRESH_WORDS, repeat=2))
     nothing = (f"/search?q=zzqx{n}+yyqv{n}" for n in itertools.count())
     rows: list[tuple[str, float, dict[str, float]]] = []
     cases: list[tuple[str, Callable[[], Iterator[str]]]] = [
@@ -107,7 +115,7 @@ def main() -> None:
         ("search page, a new query that finds nothing", lambda: nothing),
     ]
     for label, urls in cases:
-        total = mean_ms(client, urls(), args.requests)
+        total = mean_ms(client, urls(), args.requests, args.warm_up)
         rows.append((label, total, {k: v / args.requests * 1000 for k, v in PHASES.items()}))
     print(f"{args.offerings} offerings, signed in, {args.requests} requests each, in-process")
     for label, total, phases in rows:

@@ -40,3 +40,8 @@ def format_mark(values: Sequence[object]) -> str:
 def activity_mark(session: Session) -> str:
     """A short text that changes whenever a catalog page could show something new."""
     return format_mark(session.connection().execute(_MARK).one())
+
+
+def revision_of(mark: str) -> int:
+    """The catalog revision a mark was made with (its first part)."""
+    return int(mark.partition(":")[0] or 0)

@@ -26,7 +26,7 @@ from flask_caching import Cache
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
-from catalog.activity import activity_mark
+from catalog.activity import activity_mark, revision_of
 from catalog.permissions import may_manage
 from catalog.requests.approvals import may_approve_anything
 
@@ -96,6 +96,12 @@ def viewer_audience() -> str | None:
     if viewer is not None:
         return viewer.audience
     return current_user.audience if current_user.is_authenticated else None
+
+
+def known_catalog_revision() -> int | None:
+    """The catalog revision as this request's page key read it (None if it read none)."""
+    key = g.get("shared_key")
+    return None if key is None else revision_of(key[0])
 
 
 def not_cacheable() -> bool:

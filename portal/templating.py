@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import Flask, g, request, url_for
 from flask_babel import get_locale, gettext, ngettext
@@ -94,16 +94,18 @@ def url_with(**changes: object) -> str:
     """The current page's URL with some query arguments changed (for filters and pages).
 
     The unchanged arguments are encoded once per request: a search page links every facet."""
-    if "url_with_args" not in g:
-        g.url_with_args = {key: urlencode({key: value})
-                           for key, value in request.args.to_dict().items()}
-    args = g.url_with_args.copy()
+    found = g.get("url_with_args")
+    if found is None:
+        found = g.url_with_args = (request.path, {
+            key: urlencode({key: value}) for key, value in request.args.to_dict().items()})
+    path, unchanged = found
+    args = unchanged.copy()
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
-        else:
-            args[key] = urlencode({key: str(value)})
-    return request.path + ("?" + "&".join(args.values()) if args else "")
+        else:  # as urlencode writes it
+            args[key] = f"{quote_plus(key)}={quote_plus(str(value))}"
+    return path + ("?" + "&".join(args.values()) if args else "")
 
 
 def rfc3339(value: datetime) -> str:

@@ -67,23 +67,32 @@ def highlight_all(text: str, matcher: Matcher) -> Segments:
     return segments(text, list(matcher.spans(text)))
 
 
-def snippet(summary: str, body_parts: Iterable[str], matcher: Matcher) -> Segments:
+def scanned_parts(body_parts: Iterable[str]) -> tuple[str, ...]:
+    """What a snippet looks through of a body: its first SCAN_LENGTH characters, part by part,
+    on one line each (the same for every query: callers may keep it)."""
+    parts = []
+    scanned = 0
+    for part in body_parts:
+        text = part[:SCAN_LENGTH - scanned].replace("\n", " ")
+        parts.append(text)
+        scanned += len(text)
+        if scanned >= SCAN_LENGTH:
+            break
+    return tuple(parts)
+
+
+def snippet(summary: str, scanned: Iterable[str], matcher: Matcher) -> Segments:
     """The summary if it has a match (or the body has none), else the body around a match.
 
-    The body is looked through part by part, and only its first SCAN_LENGTH characters.
+    `scanned`: the body's `scanned_parts`, looked through part by part.
     """
     found = list(matcher.spans(summary))
     if found:
         return segments(summary, found)
-    scanned = 0
-    for part in body_parts:
-        text = part[:SCAN_LENGTH - scanned].replace("\n", " ")
+    for text in scanned:
         first = next(matcher.spans(text), None)
         if first is not None:
             return _window(text, first, matcher)
-        scanned += len(text)
-        if scanned >= SCAN_LENGTH:
-            break
     return segments(summary, [])
 
 

@@ -96,11 +96,13 @@ class SearchIndex:
         self._open_view.view = view
 
     @contextmanager
-    def reading(self, session: Session) -> Iterator[IndexView]:
-        """The current view, held so that no other thread of ours replaces it meanwhile."""
+    def reading(self, session: Session, revision: int | None = None) -> Iterator[IndexView]:
+        """The current view, held so that no other thread of ours replaces it meanwhile.
+
+        `revision`: the catalog revision as this request already read it, if it did."""
         self._check_process()
         with self.lock:
-            yield self.view(session)
+            yield self.view(session, revision=revision)
 
     def _check_process(self) -> None:
         if os.getpid() != self.pid:  # inherited through a fork: open our own files
@@ -109,13 +111,15 @@ class SearchIndex:
             self.lock = threading.RLock()
             self.answers = AnswerCache(self.answers.size)
 
-    def view(self, session: Session, lock_wait: float | None = None) -> IndexView:
+    def view(self, session: Session, lock_wait: float | None = None,
+             revision: int | None = None) -> IndexView:
         """The index as current as the database allows; raises IndexUnavailable.
 
         Callers hold `self.lock` while they use the view (see `reading`).
         """
         self._check_process()
-        revision = catalog_revision(session)
+        if revision is None:
+            revision = catalog_revision(session)
         with self.lock:
             try:
                 self._open()

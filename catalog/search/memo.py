@@ -19,8 +19,9 @@ from typing import TypeVar
 DEFAULT_WEIGHT = 200_000
 # Words (their clauses and candidates) kept per index view.
 DEFAULT_WORDS = 20_000
-# Offerings of result pages kept per index view (see operations.page_offerings).
-DEFAULT_ROWS = 2_000
+# Entries kept per index view for result pages: offerings, their departments and their bodies
+# as snippets scan them (two entries an offering; see operations.page_offerings).
+DEFAULT_ROWS = 5_000
 
 T = TypeVar("T")
 

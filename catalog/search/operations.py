@@ -7,14 +7,15 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm import Session, joinedload, lazyload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import Department, Offering, ServiceRequest, utcnow
 from . import searching
 from .cache import CachedAnswer, CachedHit, answer_key
 from .deadline import Deadline
 from .fallback import search_database
-from .highlight import Matcher, highlight_all, snippet
+from .highlight import Matcher, highlight_all, scanned_parts, snippet
 from .index import IndexUnavailable, SearchIndex
 from .memo import Memo
 from .query import BuiltQuery, ParsedQuery, QueryBuilder, parse_query
@@ -38,18 +39,19 @@ _spelling = SuggestionCache()
 
 
 def search(index: SearchIndex, session: Session, criteria: Criteria,
-           spelling: bool = True) -> SearchResults:
+           spelling: bool = True, revision: int | None = None) -> SearchResults:
     """One page of published offerings matching the criteria, best first.
 
     Any text is fine; if the index cannot be used, a simpler database search answers.
-    Answers are shared through the index's answer cache (see cache.py).
+    Answers are shared through the index's answer cache (see cache.py). `revision`: the
+    catalog revision, where the caller has just read it (one statement fewer).
     """
     parsed = parse_query(criteria.text)
     if parsed.empty:
         return SearchResults(criteria=criteria, query=parsed.text)
     for attempt in (1, 2):
         try:
-            with index.reading(session) as view:
+            with index.reading(session, revision) as view:
                 # Only an index that reflects the database's revision may answer from cache.
                 state = (view.key, view.state) if view.current else None
                 key = answer_key(state, parsed, criteria, spelling) if state else None
@@ -133,6 +135,12 @@ _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Off
 _DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
 _PAGE_ROWS = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
               .options(load_only(*_SHOWN), _DEPARTMENT))
+# Where offerings are kept per index state, so are their departments: offerings come alone.
+_OFFERINGS_ALONE = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
+                    .options(load_only(*_SHOWN, Offering.department_id),
+                             lazyload(Offering.department)))
+_DEPARTMENTS = (select(Department).where(Department.id.in_(bindparam("ids", expanding=True)))
+                .options(joinedload(Department.commitments)))
 
 
 def _offerings(session: Session, ids: list[int]) -> dict[int, Offering]:
@@ -146,10 +154,11 @@ def _offerings(session: Session, ids: list[int]) -> dict[int, Offering]:
 def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[int, Offering]:
     """The published ones of these offerings, with what a result shows and their body text.
 
-    `rows` keeps them per index state while that state reflects the database's catalog
-    revision (every change of an offering, its department or commitments makes a new one), so
-    a result page reads from the database only offerings no page of this state showed yet.
-    Kept offerings are detached from the session, with everything a result reads loaded.
+    `rows` keeps them, and their departments with commitments, per index state while that
+    state reflects the database's catalog revision (every change of an offering, its
+    department or commitments makes a new one), so a result page reads from the database only
+    offerings no page of this state showed yet. Kept rows are detached from the session, with
+    everything a result reads loaded.
     """
     if rows is None:
         return _offerings(session, ids)
@@ -162,21 +171,30 @@ def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[
         else:
             found[offering_id] = kept  # type: ignore[assignment]
     if missing:
-        loaded = _offerings(session, missing)
-        for offering in loaded.values():
-            _detach(session, offering)
+        loaded = [o for o in session.scalars(_OFFERINGS_ALONE, {"ids": missing})
+                  if o.status == "published"]
+        departments = _departments(session, {o.department_id for o in loaded}, rows)
+        for offering in loaded:
+            if offering in session:  # not taken along with a department already
+                session.expunge(offering)
+            set_committed_value(offering, "department", departments[offering.department_id])
             rows.put(offering.id, offering)
-        found.update(loaded)
+            found[offering.id] = offering
     return found
 
 
-def _detach(session: Session, offering: Offering) -> None:
-    """Take a loaded offering with its department and commitments out of the session (a
-    commit would otherwise expire what later requests read)."""
-    department = offering.department
-    for item in (offering, department, *department.commitments):
-        if item in session:
-            session.expunge(item)
+def _departments(session: Session, ids: set[int], rows: Memo) -> dict[int, Department]:
+    """These departments with their commitments, kept in `rows` (detached) like offerings."""
+    found = {i: rows.get(("department", i)) for i in ids}
+    missing = [i for i, department in found.items() if department is None]
+    if missing:
+        for department in session.scalars(_DEPARTMENTS, {"ids": missing}).unique():
+            for item in (department, *department.commitments):
+                if item in session:  # expunging the department may have taken them along
+                    session.expunge(item)
+            rows.put(("department", department.id), department)
+            found[department.id] = department
+    return found  # type: ignore[return-value]
 
 
 def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
@@ -198,9 +216,18 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
             offering=offering,
             score=raw.score,
             title=highlight_all(offering.title, matcher),
-            snippet=snippet(offering.summary or "", body_parts(offering), matcher),
+            snippet=snippet(offering.summary or "", _scanned(offering, rows), matcher),
         ))
     return hits
+
+
+def _scanned(offering: Offering, rows: Memo | None) -> tuple[str, ...]:
+    """The offering's body as snippets look through it (plain text: Markdown taken out by
+    regular expressions), kept with the offering where it is kept."""
+    if rows is None:
+        return scanned_parts(body_parts(offering))
+    return rows.remember(("scanned", offering.id),
+                         lambda: scanned_parts(body_parts(offering)))
 
 
 def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,

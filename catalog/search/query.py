@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Or, Phrase, Query, Term
@@ -164,7 +165,7 @@ class QueryBuilder:
                 clauses.append(clause)
                 content.append(only_questions or fold(word) not in QUESTION_WORDS)
         for phrase in parsed.phrases:
-            clause = self.phrase_clause(phrase, built)
+            clause = self.remembered_phrase(phrase, built)
             if clause is not None:
                 clauses.append(clause)
                 content.append(True)
@@ -174,13 +175,23 @@ class QueryBuilder:
 
     def remembered(self, word: str, built: BuiltQuery, fuzzy: bool) -> Query | None:
         """The word's clause, from the memo if the word was seen before on this reader."""
+        return self._remembered((self._zones_key, word, fuzzy), built,
+                                lambda part: self.word_clause(word, part, fuzzy=fuzzy))
+
+    def remembered_phrase(self, phrase: tuple[str, ...], built: BuiltQuery) -> Query | None:
+        """The phrase's clause, from the memo if it was asked before on this reader (a
+        synonym list's phrases come with every query of their group's words)."""
+        return self._remembered((self._zones_key, phrase), built,
+                                lambda part: self.phrase_clause(phrase, part))
+
+    def _remembered(self, key: tuple[object, ...], built: BuiltQuery,
+                    make: Callable[[BuiltQuery], Query | None]) -> Query | None:
         if self.memo is None:
-            return self.word_clause(word, built, fuzzy=fuzzy)
-        key = (self._zones_key, word, fuzzy)
+            return make(built)
         found = self.memo.get(key)
         if found is None:
             part = BuiltQuery()
-            found = self.word_clause(word, part, fuzzy=fuzzy), part
+            found = make(part), part
             if not self.deadline.passed:  # a clause cut short by the deadline is not kept
                 self.memo.put(key, found)
         clause, part = found  # type: ignore[misc]

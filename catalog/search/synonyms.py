@@ -119,7 +119,7 @@ def build_with_synonyms(builder: QueryBuilder, parsed: ParsedQuery,
             options = list(own.clauses)
             content = fold(words[0]) not in QUESTION_WORDS
         else:
-            phrase = builder.phrase_clause(words, built)
+            phrase = builder.remembered_phrase(words, built)
             options = [phrase] if phrase is not None else []
         # A synonym's words are marked in results only where the words typed are not found.
         seen = BuiltQuery()
@@ -143,7 +143,7 @@ def _term_clause(builder: QueryBuilder, term: str, built: BuiltQuery) -> Query |
     words = tuple(WORD_RE.findall(term))
     if len(words) == 1:
         return builder.remembered(words[0], built, fuzzy=False)
-    return builder.phrase_clause(words, built)
+    return builder.remembered_phrase(words, built)
 
 
 def _merge(built: BuiltQuery, part: BuiltQuery) -> None:

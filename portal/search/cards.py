@@ -21,7 +21,8 @@ from catalog.search.memo import Memo
 
 from ..templating import marked
 
-CUT = "<!--cut-->"  # escaped catalog text cannot contain it
+CUT = "<!--cut-->"  # escaped catalog text cannot contain these
+END = "<!--end-->"
 # Rendered results kept per process (about 1 KB each), least recently used dropped first.
 CARDS_KEPT = 20_000
 
@@ -42,17 +43,20 @@ def result_cards(results: SearchResults, audience: str | None, link_marker: str,
                  ) -> list[Markup]:
     """The page's results as HTML, in order."""
     kept: Memo = current_app.extensions["result_cards"]
-    locale = str(get_locale())
-    cards = []
-    for hit in results.hits:
-        def render(hit: Hit = hit) -> Card:
-            return _card(render_template("search/_hit.html", offering=hit.offering,
-                                         audience=audience, from_search=link_marker,
-                                         cut=Markup(CUT)))
-        card = render() if results.state is None else kept.remember(
-            (results.state, hit.offering.id, locale, audience, link_marker), render)
-        cards.append(_filled(card, hit))
-    return cards
+    state = results.state
+    keys = [(state, hit.offering.id, str(get_locale()), audience, link_marker)
+            for hit in results.hits]
+    cards = [kept.get(key) if state is not None else None for key in keys]
+    missing = [n for n, card in enumerate(cards) if card is None]
+    if missing:  # rendered in one go: a template's own set-up costs as much as a card
+        html = render_template("search/_hits.html", audience=audience,
+                               offerings=[results.hits[n].offering for n in missing],
+                               from_search=link_marker, cut=Markup(CUT), end=Markup(END))
+        for n, card_html in zip(missing, html.split(END), strict=False):
+            cards[n] = _card(card_html)
+            if state is not None:
+                kept.put(keys[n], cards[n])
+    return [_filled(card, hit) for card, hit in zip(cards, results.hits, strict=True)]
 
 
 def _card(html: str) -> Card:

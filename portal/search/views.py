@@ -8,7 +8,7 @@ from catalog.search import search
 
 from ..extensions import db
 from ..indexing import search_index
-from ..page_cache import cached_page, shared_part, viewer_audience
+from ..page_cache import cached_page, known_catalog_revision, shared_part, viewer_audience
 from ..rate_limits import search_page
 from . import bp
 from .cards import result_cards
@@ -24,7 +24,8 @@ def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
     g.search_ran = True  # counts against SEARCH_LIMIT; a cached page does not
     found = search(search_index(), db.session,
-                   search_criteria(request.args, current_app.config["PER_PAGE"]))
+                   search_criteria(request.args, current_app.config["PER_PAGE"]),
+                   revision=known_catalog_revision())
     # Only complete answers from an index that reflected the catalog are kept.
     g.page_uncacheable = not (found.current and not found.partial and not found.degraded)
     audience = viewer_audience()
