@@ -22,8 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,
     # Signs sessions; None means a random key kept in <instance>/secret_key.
     "SECRET_KEY": None,
-    # Passed to SQLAlchemy's create_engine: test pooled connections before use.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Passed to SQLAlchemy's create_engine. None: a database server's pooled connections are
+    # tested before use (pool_pre_ping); a SQLite file's need no test (a statement per request).
+    "SQLALCHEMY_ENGINE_OPTIONS": None,
 
     # Pages
     # The portal's public address: every absolute link and the sign-in redirect URI.
@@ -213,6 +214,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
         app.config["DATABASE_URL"], Path(app.instance_path)
     )
+    if app.config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
+        sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {} if sqlite else {"pool_pre_ping": True}
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 65536
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import quote_plus, urlencode
 
@@ -51,19 +52,31 @@ def commitment_line(offering: Offering) -> str:
     return lines[key]
 
 
+# Slugs that need no quoting in a URL (all that the catalog accepts).
 _PLAIN_SLUG = re.compile(r"[a-z0-9-]+\Z")
 
 
+def offering_urls(external: bool = False) -> Callable[[str, str], str]:
+    """A maker of offering page addresses (department slug, offering slug) as url_for builds
+    them: slugs that need no quoting (all that the catalog accepts) are put into one address
+    built beforehand, for pages and answers that list many offerings."""
+    pattern = url_for("browse.offering", dept="-dept-", offering="-slug-", _external=external)
+    head, _, rest = pattern.partition("-dept-")
+    middle, _, tail = rest.partition("-slug-")
+
+    def address(dept: str, slug: str) -> str:
+        if not (_PLAIN_SLUG.match(dept) and _PLAIN_SLUG.match(slug)):
+            return url_for("browse.offering", dept=dept, offering=slug, _external=external)
+        return f"{head}{dept}{middle}{slug}{tail}"
+
+    return address
+
+
 def offering_url(offering: Offering) -> str:
-    """The offering's page, as url_for builds it; slugs that need no quoting (all that the
-    catalog accepts) are put into a pattern built once per request, a results page has many."""
-    dept, slug = offering.department.slug, offering.slug
-    if not (_PLAIN_SLUG.match(dept) and _PLAIN_SLUG.match(slug)):
-        return url_for("browse.offering", dept=dept, offering=slug)
+    """The offering's page (the maker is built once per request: a results page has many)."""
     if "offering_url" not in g:
-        g.offering_url = url_for("browse.offering", dept="-dept-", offering="-slug-")
-    head, _, rest = g.offering_url.partition("-dept-")
-    return head + dept + rest.replace("-slug-", slug, 1)
+        g.offering_url = offering_urls()
+    return g.offering_url(offering.department.slug, offering.slug)
 
 
 def marked(segments: list[tuple[str, bool]]) -> Markup:
