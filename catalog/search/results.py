@@ -79,7 +79,8 @@ class SearchResults:
     # The index reflected the database's latest catalog revision (else it is catching up).
     current: bool = True
     # The index state the hits were read from while it reflected the catalog revision (None
-    # otherwise): what a page makes of a hit alone can be kept under it (see index.py).
+    # otherwise; every catalog revision makes a new state): what a page makes of a hit alone,
+    # the same for every query, can be kept under it.
     state: object = None
 
     @property

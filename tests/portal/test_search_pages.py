@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from catalog.models import Department
+from catalog.models import Department, Offering
 from catalog.revision import bump_catalog_revision
 from catalog.search import operations
 from tests.search_fixtures import load_search_catalog
@@ -168,6 +168,24 @@ def test_offerings_the_user_may_not_request_are_marked(client, auth, catalog, ma
     assert "Antrag auf Urlaub" in titles(html)[0]
     assert ("You cannot request this as temporary or agency worker: it is open to "
             "employees.") in html
+
+
+def test_a_result_kept_from_an_earlier_search_shows_the_catalog_and_language_of_now(
+        client, session, catalog):
+    """Results are rendered once per offering and kept (portal/search/cards.py): a later
+    search of other words must still show an edit made meanwhile and the reader's language."""
+    assert "Gebäude und Zentrale Verwaltung" in page(client, "q=parking")
+    parking = session.scalar(select(Offering).where(Offering.slug == "parking"))
+    parking.department.name = "Standortservice"
+    bump_catalog_revision(session)
+    session.commit()
+    html = page(client, "q=garage")  # another query finding the same offering
+    assert titles(html) == ["Parking space"]
+    assert "Standortservice" in html and "Gebäude und Zentrale Verwaltung" not in html
+    assert "First response within 4 business hours" in html
+    german = page(client, "q=garage&lang=de")
+    assert "Erstreaktion innerhalb von 4 Geschäftsstunden" in german
+    assert "First response within" not in german
 
 
 def test_one_search_box_per_page_and_the_results_keep_the_query(client, catalog):
