@@ -47,9 +47,6 @@ class Matches(NamedTuple):
         return len(self.docs)
 
 
-NO_MATCHES = Matches(np.zeros(0, dtype=np.int64), np.zeros(0))
-
-
 def matches(scores: Scores) -> Matches:
     """A scores dict as arrays, documents ascending."""
     docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
