@@ -125,3 +125,8 @@ def may_manage(user: User | None) -> bool:
 def manages(is_admin: bool, roles: Iterable[str]) -> bool:
     """`may_manage` of an active account with these rights, from their values alone."""
     return is_admin or any(role in STAFF_ROLES for role in roles)
+
+
+def approves_anything(has_reports: bool, roles: Iterable[str]) -> bool:
+    """Whether someone is a manager or approves for a department (the approvals page)."""
+    return has_reports or any(role == "approver" for role in roles)

@@ -7,12 +7,12 @@ from functools import cache
 from babel import support
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_translations
-from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 from wtforms.i18n import messages_path
 
+from .auth.identity import viewer
 from .extensions import babel
 
 
@@ -23,11 +23,8 @@ def select_locale() -> str | None:
     if chosen in languages:
         session["lang"] = chosen
         return chosen
-    viewer = g.get("page_viewer")  # read for a cached page's key: no account to load
-    if viewer is not None:
-        return choose_locale(viewer.locale)
-    signed_in = current_user and current_user.is_authenticated
-    return choose_locale(current_user.locale if signed_in else None)
+    looking = viewer()
+    return choose_locale(looking.locale if looking else None)
 
 
 def choose_locale(profile_locale: str | None) -> str:
@@ -41,12 +38,8 @@ def choose_locale(profile_locale: str | None) -> str:
 
 
 def select_timezone() -> str:
-    viewer = g.get("page_viewer")  # read for a cached page's key: no account to load
-    if viewer is not None:
-        return viewer.timezone or current_app.config["DEFAULT_TIMEZONE"]
-    if current_user and current_user.is_authenticated and current_user.timezone:
-        return current_user.timezone
-    return current_app.config["DEFAULT_TIMEZONE"]
+    looking = viewer()
+    return (looking and looking.timezone) or current_app.config["DEFAULT_TIMEZONE"]
 
 
 def page_translations() -> support.NullTranslations:

@@ -23,14 +23,11 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
-from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 
 from catalog.activity import activity_mark, revision_of
-from catalog.permissions import may_manage
-from catalog.requests.approvals import may_approve_anything
 
-from .auth.identity import session_viewer
+from .auth.identity import session_viewer, viewer
 from .extensions import db
 from .i18n import choose_locale
 
@@ -73,13 +70,12 @@ def page_key(params: Sequence[str] = ()) -> str:
         g.nav_key = nav_key(person.id, person.name, person.manages, locale, person.approves)
     else:
         mark, locale = activity_mark(db.session), str(get_locale())
-        if current_user.is_authenticated:
-            who = variant(current_user.audience, current_user.is_admin,
-                          ((r.role, r.department_id) for r in current_user.roles),
-                          current_user.timezone)
-            g.personal_key = (current_user.id, mark, locale, who)
-            g.nav_key = nav_key(current_user.id, current_user.name, may_manage(current_user),
-                                locale, may_approve_anything(current_user))
+        person = viewer()
+        if person is not None:
+            who = variant(person.audience, person.is_admin, person.roles, person.timezone)
+            g.personal_key = (person.id, mark, locale, who)
+            g.nav_key = nav_key(person.id, person.name, person.manages, locale,
+                                person.approves)
         else:
             who = "anonymous"
             # The sign-in link leads back to this address.
@@ -90,12 +86,9 @@ def page_key(params: Sequence[str] = ()) -> str:
 
 def viewer_audience() -> str | None:
     """Whose eyes a catalog page is for (None: anonymous): cards of services the viewer may
-    not request say so. Taken from the session's viewer where the page key read it, so that
-    rendering the page does not load the account as well (a second statement)."""
-    viewer = g.get("page_viewer")
-    if viewer is not None:
-        return viewer.audience
-    return current_user.audience if current_user.is_authenticated else None
+    not request say so (`identity.viewer`: no account loaded where the page key read it)."""
+    person = viewer()
+    return person.audience if person is not None else None
 
 
 def known_catalog_revision() -> int | None:
@@ -167,15 +160,14 @@ def nav_key(user_id: int, name: str, manages_any: bool, locale: str,
 def personal_nav() -> str:
     """The header's personal part for this request, reused while nothing it shows changes."""
     key = g.get("nav_key")
-    viewer = g.get("page_viewer")
     if key is None:
-        return render_template("_personal_nav.html", viewer=viewer)
+        return render_template("_personal_nav.html", viewer=viewer())
     nav = _NAVS.get(key)
     if nav is not None:
         with suppress(KeyError):  # another thread may have just let it go
             _NAVS.move_to_end(key)  # the least recently used goes first
     else:
-        nav = _NAVS[key] = render_template("_personal_nav.html", viewer=viewer)
+        nav = _NAVS[key] = render_template("_personal_nav.html", viewer=viewer())
         if len(_NAVS) > NAVS_KEPT:
             _NAVS.popitem(last=False)
     return nav

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..activity import MARK_COLUMNS, format_mark
 from ..models import DepartmentRole, User, UserSession, utcnow
 from ..models.users import sha256
-from ..permissions import manages
+from ..permissions import approves_anything, manages
 
 
 def start_session(session: Session, user: User, *, lifetime: timedelta, remember: bool = False,
@@ -75,7 +75,15 @@ class Viewer:
     @property
     def approves(self) -> bool:
         """The header's "Approvals" link: `approvals.may_approve_anything` from the viewer."""
-        return self.has_reports or any(role == "approver" for role, _ in self.roles)
+        return approves_anything(self.has_reports, (role for role, _ in self.roles))
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        """The viewer of an account already loaded."""
+        return cls(id=user.id, name=user.name, audience=user.audience,
+                   is_admin=bool(user.is_admin), locale=user.locale, timezone=user.timezone,
+                   roles=tuple(sorted((r.role, r.department_id) for r in user.roles)),
+                   has_reports=bool(user.has_reports))
 
 
 # The same conditions as _USER_FOR_SESSION, with the activity mark in the same statement.

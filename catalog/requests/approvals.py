@@ -27,7 +27,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..permissions import approves, department_approvers
+from ..permissions import approves, approves_anything, department_approvers
 from ..request_clock import start_clocks
 from ..text_input import clean_text
 
@@ -186,8 +186,8 @@ def waiting_for(session: Session, user: User) -> list[ServiceRequest]:
 def may_approve_anything(user: User) -> bool:
     """Whether the header links to the approvals page: the user is someone's manager or
     approves for a department (from what the account loads with it)."""
-    return bool(getattr(user, "has_reports", False)) or any(
-        role.role == "approver" for role in getattr(user, "roles", []))
+    return approves_anything(bool(getattr(user, "has_reports", False)),
+                             (role.role for role in getattr(user, "roles", [])))
 
 
 def remind(session: Session, now: datetime | None = None) -> int:

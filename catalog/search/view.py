@@ -84,34 +84,32 @@ class IndexView:
         self.state: IndexState = read_state(reader)
         self.vocabulary = Vocabulary(lambda word: ("exact", word) in reader)
         self.segments = list(reader.leaf_readers())
-        self.offering_ids: list[int] = []
-        self.departments: list[str] = []
-        self.audiences: list[frozenset[str]] = []
+        ids: list[int] = []
+        departments: list[str] = []
+        audiences: list[frozenset[str]] = []
         names: list[str] = []
         for segment, _ in self.segments:
             facts = segment_facts(str(getattr(ix.storage, "folder", id(ix))), segment)
-            self.offering_ids += facts.ids
-            self.departments += facts.departments
-            self.audiences += facts.audiences
+            ids += facts.ids
+            departments += facts.departments
+            audiences += facts.audiences
             names += facts.department_names
-        size = reader.doc_count_all()
+        self.size = size = reader.doc_count_all()
         live = set(reader.all_doc_ids())
         self.deleted = frozenset(range(size)) - live
-        for doc in self.deleted:
-            self.offering_ids[doc] = 0
-        self.size = size
-        # The same as arrays, for a query's matches (scoring.Matches) to be filtered, counted
-        # and ranked in C: per document its offering id, whether it is an offering, and its
-        # (department, audiences) pair as a small number (there are few pairs).
-        self.offering_array = np.array(self.offering_ids, dtype=np.int64)
+        # As arrays, for a query's matches (scoring.Matches) to be filtered, counted and
+        # ranked in C: per document its offering id (0 for none or deleted), whether it is an
+        # offering, and its (department, audiences) pair as a small number (there are few).
+        self.offering_array = np.array(ids, dtype=np.int64)
+        self.offering_array[list(self.deleted)] = 0
         self.is_offering = self.offering_array != 0
         pairs: dict[tuple[str, frozenset[str]], int] = {}
         self.facet_group = np.array(
             [pairs.setdefault(pair, len(pairs))
-             for pair in zip(self.departments, self.audiences, strict=True)], dtype=np.int64)
+             for pair in zip(departments, audiences, strict=True)], dtype=np.int64)
         self.facet_groups = list(pairs)
         # Department names by slug, as of this index state (for the facets).
-        self.department_names = dict(zip(self.departments, names, strict=True))
+        self.department_names = dict(zip(departments, names, strict=True))
         self.department_names.pop("", None)
         self.doc_count = max(1, len(live) - 1)  # the meta document is no offering
         self._idf: dict[tuple[str, str], float] = {}

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import gettext as _
-from flask_login import login_user
+from flask_login import current_user, login_user
 
 from catalog.models import ApiToken, User
 from catalog.numbers import whole_number
@@ -99,6 +99,21 @@ def session_viewer() -> tuple[sessions.Viewer, str] | None:
     where the account has been loaded already."""
     found = None if "_login_user" in g else cookie_session_account()
     return None if found is None else sessions.viewer_for_session(db.session, *found)
+
+
+def viewer() -> sessions.Viewer | None:
+    """Who is looking at this page (None: nobody signed in, or an inactive account): the
+    session's viewer where a cached page's key read it (`page_cache.page_key`), so that the
+    account is not loaded as well; else from the account.
+
+    The page's language, time zone, audience and header links all come from here."""
+    found = g.get("page_viewer")
+    if found is not None:
+        return found
+    user = current_user
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return sessions.Viewer.of(user)
 
 
 @login_manager.request_loader

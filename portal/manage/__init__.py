@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, current_app
 from flask_babel import format_date
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from catalog import reviews
-from catalog.permissions import may_manage
+
+from ..auth.identity import viewer
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -23,10 +24,10 @@ def require_sign_in() -> Response | None:
 
 @bp.app_context_processor
 def manage_link() -> dict[str, object]:
-    """Before any page renders: whether its header shows the "Manage" link (the signed-in
-    user's roles are loaded with the user; a cached page's key read them without it)."""
-    viewer = g.get("page_viewer")
-    return {"may_manage": viewer.manages if viewer is not None else may_manage(current_user)}
+    """Before any page renders: whether its header shows the "Manage" link
+    (`identity.viewer`)."""
+    person = viewer()
+    return {"may_manage": person is not None and person.manages}
 
 
 bp.add_app_template_global(reviews.review_due_at, "review_due_at")

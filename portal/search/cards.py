@@ -43,9 +43,8 @@ def result_cards(results: SearchResults, audience: str | None, link_marker: str,
                  ) -> list[Markup]:
     """The page's results as HTML, in order."""
     kept: Memo = current_app.extensions["result_cards"]
-    state = results.state
-    keys = [(state, hit.offering.id, str(get_locale()), audience, link_marker)
-            for hit in results.hits]
+    state, locale = results.state, str(get_locale())
+    keys = [(state, hit.offering.id, locale, audience, link_marker) for hit in results.hits]
     cards = [kept.get(key) if state is not None else None for key in keys]
     missing = [n for n, card in enumerate(cards) if card is None]
     if missing:  # rendered in one go: a template's own set-up costs as much as a card

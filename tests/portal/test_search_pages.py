@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from catalog.models import Department, Offering
 from catalog.revision import bump_catalog_revision
@@ -186,6 +186,26 @@ def test_a_result_kept_from_an_earlier_search_shows_the_catalog_and_language_of_
     german = page(client, "q=garage&lang=de")
     assert "Erstreaktion innerhalb von 4 Geschäftsstunden" in german
     assert "First response within" not in german
+
+
+def test_a_signed_in_search_reads_who_is_looking_once(client, auth, engine, catalog,
+                                                     make_user):
+    """The session's viewer, read for the page key, gives the page its audience, language,
+    time zone and header links: the account is not loaded a second time."""
+    auth.login(make_user(audience="temporary", name="Tina Temp"))
+    page(client, "q=Urlaub")  # the session's CSRF token, as a browser holds it
+    read: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        read.append(sql)
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        html = page(client, "q=parking+Urlaub")
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert "Tina Temp" in html and "You cannot request this as temporary" in html
+    assert sum("FROM user_account" in sql for sql in read) == 1, read
 
 
 def test_one_search_box_per_page_and_the_results_keep_the_query(client, catalog):
