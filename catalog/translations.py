@@ -72,10 +72,9 @@ def _pick(own: Any, own_language: str, translations: dict[str, Any] | None,
 
 def localized(entry: Any, field: str, locale: Any) -> Text:
     """The text `field` of an offering or department for a reader of `locale`."""
-    texts = OFFERING_TEXTS if field in OFFERING_TEXTS and hasattr(entry, "included") \
-        else DEPARTMENT_TEXTS
+    path = OFFERING_TEXTS.get(field) or DEPARTMENT_TEXTS.get(field, (field,))
     return _pick(getattr(entry, field), getattr(entry, "language", "en") or "en",
-                 getattr(entry, "translations", None), texts.get(field, (field,)), locale)
+                 getattr(entry, "translations", None), path, locale)
 
 
 def localized_hint(offering: Any, priority: str, locale: Any) -> Text:

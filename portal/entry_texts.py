@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -22,15 +22,13 @@ from catalog.translations import (
     reader_language,
 )
 
+from .locale_memo import page_memo
+
 
 def page_language() -> str:
-    """The reader's language of this page, worked out once per request and locale (a search
-    page asks about a hundred times; force_locale in mail gets its own)."""
-    locale = get_locale()
-    found = g.get("_page_language")
-    if found is None or found[0] is not locale:
-        found = g._page_language = (locale, reader_language(locale))
-    return found[1]
+    """The reader's language of this page (`i18n.page_memo`: a search page asks about a
+    hundred times)."""
+    return page_memo("reader_language", lambda: reader_language(get_locale()))
 
 
 def entry_text(entry: Any, field: str) -> Any:

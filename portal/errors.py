@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
@@ -16,6 +15,7 @@ from catalog.errors import CatalogError
 
 from .changes import error_json
 from .extensions import db
+from .locale_memo import force_locale
 
 # Seconds a client is asked to wait when the database is unavailable (a restart takes a few).
 DATABASE_RETRY_AFTER = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from babel import support
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -14,6 +14,7 @@ from wtforms.i18n import messages_path
 
 from .auth.identity import viewer
 from .extensions import babel
+from .locale_memo import page_memo
 
 
 def select_locale() -> str | None:
@@ -43,16 +44,8 @@ def select_timezone() -> str:
 
 
 def page_translations() -> support.NullTranslations:
-    """The request's translations, looked up once per request and language.
-
-    Flask-Babel finds its context, domain and catalog again on every string, and a page
-    translates dozens (a search page about 35, half its translating time). The language is
-    compared on each call, so force_locale (mail, error pages) still gets its own."""
-    locale = get_locale()
-    found = g.get("_page_translations")
-    if found is None or found[0] is not locale:
-        found = g._page_translations = (locale, get_translations())
-    return found[1]
+    """The request's translations."""
+    return page_memo("translations", get_translations)
 
 
 @pass_eval_context

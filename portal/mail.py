@@ -14,13 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from catalog.mail_delivery import SmtpSettings
 from catalog.models import OutboxMessage
 
 from .display import STATUS_NAMES, format_time
+from .locale_memo import force_locale
 
 When = Callable[[str | None], str]  # an ISO time from the outbox, in the reader's words
 

@@ -19,9 +19,10 @@ from typing import TypeVar
 DEFAULT_WEIGHT = 200_000
 # Words (their clauses and candidates) kept per index view.
 DEFAULT_WORDS = 20_000
-# Entries kept per index view for result pages: offerings, their departments and their bodies
-# as snippets scan them (two entries an offering; see operations.page_offerings).
-DEFAULT_ROWS = 5_000
+# Entries kept per index view for result pages: offerings with the start of their bodies, and
+# their departments (about 2 KB an offering, see operations.page_offerings): a catalog of
+# 10,000 offerings is kept whole once its pages were shown.
+DEFAULT_ROWS = 20_000
 
 T = TypeVar("T")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -20,7 +21,7 @@ from .index import IndexUnavailable, SearchIndex
 from .memo import Memo
 from .query import BuiltQuery, ParsedQuery, QueryBuilder, parse_query
 from .results import Criteria, Hit, SearchResults, Suggestion
-from .schema import ZONES, body_parts, language_of
+from .schema import ZONES, language_of, plain_parts
 from .spelling import SuggestionCache
 from .synonym_list import thesaurus_for
 from .synonyms import Thesaurus, build_with_synonyms
@@ -109,10 +110,10 @@ def _ask(view: IndexView, parsed: ParsedQuery, criteria: Criteria, spelling: boo
 def _answered(session: Session, answer: CachedAnswer, query: str,
               rows: Memo | None, state: object) -> SearchResults:
     """Results from a cached answer, with the hits' offerings as of the index state."""
-    offerings = page_offerings(session, [hit.offering_id for hit in answer.hits], rows)
-    hits = [Hit(offering=offerings[h.offering_id], score=h.score, title=h.title,
+    found = page_offerings(session, [hit.offering_id for hit in answer.hits], rows)
+    hits = [Hit(offering=found[h.offering_id].offering, score=h.score, title=h.title,
                 snippet=h.snippet)
-            for h in answer.hits if h.offering_id in offerings]
+            for h in answer.hits if h.offering_id in found]
     return SearchResults(criteria=answer.criteria, query=query, hits=hits, total=answer.total,
                          facets=answer.facets, department_names=answer.department_names,
                          suggestion=answer.suggestion, state=state)
@@ -124,35 +125,44 @@ def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,
     return searching.run(view, built, criteria, first, first + criteria.per_page, deadline)
 
 
-# What a result shows (title, link, department, commitment, audience) and the body text it is
-# highlighted from. Built once: a statement per page costs more than its query.
+# What a result shows (title, link, department, commitment, audience); the body text it is
+# highlighted from comes beside it as columns, made into what snippets scan at once and kept
+# instead of the (longer) body. Built once: a statement per page costs more than its query.
 _SHOWN = (Offering.slug, Offering.title, Offering.status, Offering.language, Offering.summary,
           Offering.audience, Offering.first_response_minutes, Offering.resolution_minutes,
-          Offering.priority_targets,
-          Offering.version, Offering.description, Offering.included, Offering.not_included,
-          Offering.prerequisites, Offering.process, Offering.translations)
+          Offering.priority_targets, Offering.version, Offering.translations)
+_BODY = (Offering.description, Offering.included, Offering.not_included,
+         Offering.prerequisites, Offering.process)
 # One statement: a department has a handful of commitments (rows repeat per commitment).
 _DEPARTMENT = joinedload(Offering.department).joinedload(Department.commitments)
-_PAGE_ROWS = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
+_PAGE_ROWS = (select(Offering, *_BODY).where(Offering.id.in_(bindparam("ids", expanding=True)))
               .options(load_only(*_SHOWN), _DEPARTMENT))
 # Where offerings are kept per index state, so are their departments: offerings come alone.
-_OFFERINGS_ALONE = (select(Offering).where(Offering.id.in_(bindparam("ids", expanding=True)))
+_OFFERINGS_ALONE = (select(Offering, *_BODY)
+                    .where(Offering.id.in_(bindparam("ids", expanding=True)))
                     .options(load_only(*_SHOWN, Offering.department_id),
                              lazyload(Offering.department)))
 _DEPARTMENTS = (select(Department).where(Department.id.in_(bindparam("ids", expanding=True)))
                 .options(joinedload(Department.commitments)))
 
 
-def _offerings(session: Session, ids: list[int]) -> dict[int, Offering]:
-    """The published ones of these offerings with what a result shows, in one query."""
-    if not ids:
-        return {}
-    return {o.id: o for o in session.scalars(_PAGE_ROWS, {"ids": ids}).unique()
-            if o.status == "published"}
+class PageRow(NamedTuple):
+    """A published offering as a result shows it (its body text not loaded), with the start of
+    its body as snippets look through it (`highlight.scanned_parts`)."""
+
+    offering: Offering
+    scanned: tuple[str, ...]
 
 
-def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[int, Offering]:
-    """The published ones of these offerings, with what a result shows and their body text.
+def _page_rows(session: Session, statement: Select[Any], ids: list[int]) -> list[PageRow]:
+    return [PageRow(offering, scanned_parts(plain_parts(body)))
+            for offering, *body in session.execute(statement, {"ids": ids}).unique()
+            if offering.status == "published"]
+
+
+def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[int, PageRow]:
+    """The published ones of these offerings, with what a result shows and its body text as
+    snippets scan it.
 
     `rows` keeps them, and their departments with commitments, per index state while that
     state reflects the database's catalog revision (every change of an offering, its
@@ -161,8 +171,9 @@ def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[
     everything a result reads loaded.
     """
     if rows is None:
-        return _offerings(session, ids)
-    found: dict[int, Offering] = {}
+        return {row.offering.id: row for row in _page_rows(session, _PAGE_ROWS, ids)} if ids \
+            else {}
+    found: dict[int, PageRow] = {}
     missing = []
     for offering_id in ids:
         kept = rows.get(offering_id)
@@ -171,15 +182,15 @@ def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[
         else:
             found[offering_id] = kept  # type: ignore[assignment]
     if missing:
-        loaded = [o for o in session.scalars(_OFFERINGS_ALONE, {"ids": missing})
-                  if o.status == "published"]
-        departments = _departments(session, {o.department_id for o in loaded}, rows)
-        for offering in loaded:
+        loaded = _page_rows(session, _OFFERINGS_ALONE, missing)
+        departments = _departments(session, {r.offering.department_id for r in loaded}, rows)
+        for row in loaded:
+            offering = row.offering
             if offering in session:  # not taken along with a department already
                 session.expunge(offering)
             set_committed_value(offering, "department", departments[offering.department_id])
-            rows.put(offering.id, offering)
-            found[offering.id] = offering
+            rows.put(offering.id, row)
+            found[offering.id] = row
     return found
 
 
@@ -201,13 +212,14 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
           rows: Memo | None) -> list[Hit]:
     """The offerings of the hits on the page with their text highlighted (only these: the
     rest of the matches are never shown)."""
-    offerings = page_offerings(session, [h.offering_id for h in raw_hits], rows)
+    found = page_offerings(session, [h.offering_id for h in raw_hits], rows)
     hits = []
     matchers: dict[str, Matcher] = {}
     for raw in raw_hits:
-        offering = offerings.get(raw.offering_id)
-        if offering is None:
+        row = found.get(raw.offering_id)
+        if row is None:
             continue  # changed since the index saw it; the next catch-up drops it
+        offering = row.offering
         language = language_of(offering)
         if language not in matchers:  # one per language and page, with its memo of words
             matchers[language] = Matcher(built, language)
@@ -216,18 +228,9 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
             offering=offering,
             score=raw.score,
             title=highlight_all(offering.title, matcher),
-            snippet=snippet(offering.summary or "", _scanned(offering, rows), matcher),
+            snippet=snippet(offering.summary or "", row.scanned, matcher),
         ))
     return hits
-
-
-def _scanned(offering: Offering, rows: Memo | None) -> tuple[str, ...]:
-    """The offering's body as snippets look through it (plain text: Markdown taken out by
-    regular expressions), kept with the offering where it is kept."""
-    if rows is None:
-        return scanned_parts(body_parts(offering))
-    return rows.remember(("scanned", offering.id),
-                         lambda: scanned_parts(body_parts(offering)))
 
 
 def suggest(index: SearchIndex, session: Session, text: str, limit: int = 8,

@@ -70,11 +70,12 @@ def plain_text(markdown: str | None) -> str:
 
 def body_parts(offering: Offering) -> Iterator[str]:
     """Description and service standard sections as plain text, one at a time."""
-    yield from _plain_parts((offering.description, offering.included, offering.not_included,
+    yield from plain_parts((offering.description, offering.included, offering.not_included,
                              offering.prerequisites, offering.process))
 
 
-def _plain_parts(parts: Iterable[str | None]) -> Iterator[str]:
+def plain_parts(parts: Iterable[str | None]) -> Iterator[str]:
+    """Each of these Markdown texts as plain text, the empty ones left out."""
     for part in parts:
         text = plain_text(part)
         if text:
@@ -135,7 +136,7 @@ def translated_texts(offering: Offering) -> Iterator[tuple[str, dict[str, str]]]
         if other not in LANGUAGES or other == own or not isinstance(texts, dict):
             continue
         standard = texts.get("service_standard") or {}
-        body = _plain_parts((texts.get("description"), *(
+        body = plain_parts((texts.get("description"), *(
             standard.get(section) for section in ("included", "not_included",
                                                   "prerequisites", "process"))))
         yield other, {"title": texts.get("title") or "",

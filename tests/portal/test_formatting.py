@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import force_locale
+from flask import render_template_string
 
 from catalog.models import OutboxMessage
 from portal.commitments.display import elapsed_business
 from portal.display import answer_filter, decimal_filter, format_time
+from portal.locale_memo import force_locale
 from portal.mail import compose
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -34,6 +36,20 @@ def test_a_time_is_shown_in_the_readers_zone(app):
     with app.test_request_context(), force_locale("de"):
         assert format_time(FRIDAY, "due", zone=ZoneInfo("America/New_York")) == \
             "Fr., 3. Jan., 10:30"
+
+
+def test_a_forced_language_holds_in_its_block_and_the_page_keeps_its_own(app):
+    """Translations and the reading language are worked out once per request; mail and error
+    pages written in another language inside a page get theirs, and the page keeps its own."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        render = "{{ _('Search') }} {{ department|tr('name') }}"
+        department = SimpleNamespace(name="IT Services", language="en",
+                                     translations={"de": {"name": "IT-Service"}})
+        assert render_template_string(render, department=department) == "Search IT Services"
+        with force_locale("de"):
+            assert render_template_string(render, department=department) == \
+                "Suchen IT-Service"
+        assert render_template_string(render, department=department) == "Search IT Services"
 
 
 def test_numbers_plurals_and_durations(app, make_department):
