@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .highlight import Segments
 from .query import ParsedQuery
@@ -26,8 +27,10 @@ from .results import Criteria
 DEFAULT_SIZE = 1000
 
 
-@dataclass(frozen=True)
-class CachedHit:
+class CachedHit(NamedTuple):
+    """A hit of a kept answer; of plain values only, so that the garbage collector, after one
+    look, no longer walks through the thousands an answer cache holds."""
+
     offering_id: int
     score: float
     title: Segments

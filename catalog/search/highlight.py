@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from .compounds import MIN_PART
 from .query import BuiltQuery
 from .text import WORD_RE, fold, stem
 
-# (text, matched) pieces; templates mark the matched ones, so no HTML is built here.
-Segments = list[tuple[str, bool]]
+# (text, matched) pieces; templates mark the matched ones, so no HTML is built here. Tuples:
+# kept answers made of them are left alone by the garbage collector (see cache.py).
+Segments = tuple[tuple[str, bool], ...]
 SNIPPET_LENGTH = 180
 # Only the start of a long text is looked through for a match.
 SCAN_LENGTH = 800
@@ -25,7 +26,10 @@ class Matcher:
         self.prefixes = tuple(built.prefixes)
         # A compound that contains a word of the query: "Verwaltung" in "Benutzerverwaltung".
         self.inner = tuple(s for s in self.stems if len(s) > MIN_PART)
-        self._seen: dict[str, bool] = {}
+        # Words judged so far and those of them that match: each word once per page (a page
+        # looks through about 700), and a text without a match costs only set operations.
+        self._judged: set[str] = set()
+        self._matching: set[str] = set()
 
     def _matches(self, word: str) -> bool:
         folded = fold(word)
@@ -35,23 +39,40 @@ class Matcher:
             return True
         return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
 
-    def spans(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int,
-                                                                                        int]]:
-        seen = self._seen  # each word once per page; a page looks through about 500
-        for match in WORD_RE.finditer(text, start, len(text) if end is None else end):
-            word = match.group()
-            found = seen.get(word)
-            if found is None:
-                found = seen[word] = self._matches(word)
-            if found:
-                yield match.span()
+    def _wanted(self, text: str, start: int, end: int) -> set[str]:
+        """The words of text[start:end] that the query looked for."""
+        words = set(WORD_RE.findall(text, start, end))
+        unknown = words - self._judged
+        if unknown:
+            self._judged |= unknown
+            self._matching.update(word for word in unknown if self._matches(word))
+        return words & self._matching
+
+    def spans(self, text: str, start: int = 0, end: int | None = None,
+              ) -> list[tuple[int, int]]:
+        """Where the words the query looked for are in text[start:end]."""
+        end = len(text) if end is None else end
+        wanted = self._wanted(text, start, end)
+        if not wanted:
+            return []
+        return [match.span() for match in WORD_RE.finditer(text, start, end)
+                if match.group() in wanted]
+
+    def first(self, text: str) -> tuple[int, int] | None:
+        """Where the first word the query looked for is in the text, if any."""
+        wanted = self._wanted(text, 0, len(text))
+        if wanted:
+            for match in WORD_RE.finditer(text):
+                if match.group() in wanted:
+                    return match.span()
+        return None
 
 
 def segments(text: str, found: list[tuple[int, int]], start: int = 0,
              end: int | None = None) -> Segments:
     """The text between start and end cut into plain and matched pieces."""
     end = len(text) if end is None else end
-    pieces: Segments = []
+    pieces: list[tuple[str, bool]] = []
     position = start
     for a, b in found:
         if a > position:
@@ -60,11 +81,11 @@ def segments(text: str, found: list[tuple[int, int]], start: int = 0,
         position = b
     if position < end:
         pieces.append((text[position:end], False))
-    return pieces
+    return tuple(pieces)
 
 
 def highlight_all(text: str, matcher: Matcher) -> Segments:
-    return segments(text, list(matcher.spans(text)))
+    return segments(text, matcher.spans(text))
 
 
 def scanned_parts(body_parts: Iterable[str]) -> tuple[str, ...]:
@@ -86,11 +107,11 @@ def snippet(summary: str, scanned: Iterable[str], matcher: Matcher) -> Segments:
 
     `scanned`: the body's `scanned_parts`, looked through part by part.
     """
-    found = list(matcher.spans(summary))
+    found = matcher.spans(summary)
     if found:
         return segments(summary, found)
     for text in scanned:
-        first = next(matcher.spans(text), None)
+        first = matcher.first(text)
         if first is not None:
             return _window(text, first, matcher)
     return segments(summary, [])
@@ -106,9 +127,7 @@ def _window(body: str, first: tuple[int, int], matcher: Matcher) -> Segments:
     if end < len(body):
         space = body.rfind(" ", start, end)
         end = space if space > first[1] else end
-    pieces = segments(body, list(matcher.spans(body, start, end)), start, end)
-    if start > 0:
-        pieces.insert(0, ("… ", False))
-    if end < len(body):
-        pieces.append((" …", False))
-    return pieces
+    pieces = segments(body, matcher.spans(body, start, end), start, end)
+    before = (("… ", False),) if start > 0 else ()
+    after = ((" …", False),) if end < len(body) else ()
+    return before + pieces + after

@@ -1,0 +1,54 @@
+"""Highlighting: which words of a result are marked, and which piece of a body is shown."""
+
+from __future__ import annotations
+
+from catalog.search.highlight import Matcher, highlight_all, scanned_parts, snippet
+from catalog.search.query import BuiltQuery
+from catalog.search.text import fold, stem
+
+
+def matcher(*words: str, prefixes: tuple[str, ...] = (), language: str = "de") -> Matcher:
+    folded = {fold(word) for word in words}
+    built = BuiltQuery(words=folded, prefixes=set(prefixes),
+                       stems={"de": {stem(w, "de") for w in folded},
+                              "en": {stem(w, "en") for w in folded}})
+    return Matcher(built, language)
+
+
+def marked(segments: tuple[tuple[str, bool], ...]) -> str:
+    return "".join(f"[{text}]" if hit else text for text, hit in segments)
+
+
+def test_words_are_marked_as_typed_inflected_folded_and_inside_compounds():
+    found = matcher("Schlüssel", "Verwaltung")
+    assert marked(highlight_all("Schluessel und Schlüssels für die Benutzerverwaltung", found)) \
+        == "[Schluessel] und [Schlüssels] für die [Benutzerverwaltung]"
+
+
+def test_a_word_begun_is_marked_where_a_word_starts_with_it():
+    found = matcher(prefixes=("park",))
+    assert marked(highlight_all("Parkplatz im Park, nicht der Sparkurs", found)) == \
+        "[Parkplatz] im [Park], nicht der Sparkurs"
+
+
+def test_the_summary_is_the_snippet_when_it_has_a_match_else_the_body_around_the_first():
+    found = matcher("Drucker")
+    body = scanned_parts(["Einleitung ohne Treffer. " * 12,
+                          "Vorher etwas Text. " * 6 + "Wir richten den Drucker ein. "
+                          + "Danach mehr Text. " * 20])
+    assert marked(snippet("Drucker einrichten", body, found)) == "[Drucker] einrichten"
+    shown = marked(snippet("Hilfe am Arbeitsplatz", body, found))
+    assert shown.startswith("… ") and shown.endswith(" …")
+    assert "Wir richten den [Drucker] ein." in shown
+    assert marked(snippet("Hilfe am Arbeitsplatz", body, matcher("Kaffee"))) == \
+        "Hilfe am Arbeitsplatz"
+
+
+def test_a_word_is_judged_once_per_page_whatever_text_it_is_in():
+    found = matcher("Urlaub")
+    judged = []
+    original = found._matches
+    found._matches = lambda word: judged.append(word) or original(word)  # type: ignore
+    for text in ("Urlaub beantragen", "Urlaub und Urlaubs-Antrag", "Urlaub beantragen"):
+        highlight_all(text, found)
+    assert sorted(judged) == ["Urlaub", "Urlaubs-Antrag", "beantragen", "und"]
