@@ -116,7 +116,7 @@ def _answered(session: Session, answer: CachedAnswer, query: str,
             for h in answer.hits if h.offering_id in found]
     return SearchResults(criteria=answer.criteria, query=query, hits=hits, total=answer.total,
                          facets=answer.facets, department_names=answer.department_names,
-                         suggestion=answer.suggestion, state=state)
+                         suggestion=answer.suggestion, state=state, asked_before=True)
 
 
 def _run(view: IndexView, built: BuiltQuery, criteria: Criteria,

@@ -82,6 +82,9 @@ class SearchResults:
     # otherwise; every catalog revision makes a new state): what a page makes of a hit alone,
     # the same for every query, can be kept under it.
     state: object = None
+    # The answer was kept from an earlier search of the same on this index state (a query
+    # asked once is not worth keeping a whole page of: most are never asked again).
+    asked_before: bool = False
 
     @property
     def pagination(self) -> Page[Hit]:

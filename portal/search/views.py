@@ -26,8 +26,11 @@ def results() -> str:
     found = search(search_index(), db.session,
                    search_criteria(request.args, current_app.config["PER_PAGE"]),
                    revision=known_catalog_revision())
-    # Only complete answers from an index that reflected the catalog are kept.
-    g.page_uncacheable = not (found.current and not found.partial and not found.degraded)
+    # Only complete answers from an index that reflected the catalog are kept, and only for a
+    # query asked before: one-off queries would fill the page cache (and its pruning) with
+    # pages nobody asks for again; the second ask of a query is kept for the third.
+    g.page_uncacheable = not (found.current and not found.partial and not found.degraded
+                              and (found.asked_before or not found.query))
     audience = viewer_audience()
     return render_template(
         "search/results.html", results=found, cards=result_cards(found, audience, LINK_MARKER),

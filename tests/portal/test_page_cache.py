@@ -17,6 +17,7 @@ from catalog.submission import submit_request
 from catalog.uploads import FileStore
 from catalog.workflow import change_status
 from portal.extensions import db
+from portal.search import views as search_views
 from tests import factories
 from tests.conftest import Auth
 
@@ -179,6 +180,30 @@ def test_parameters_a_page_reads_stay_in_its_key(client, session, it, count_quer
     with count_queries() as counted:
         client.get("/departments/hr?page=2")
     assert counted.n > 1  # another page of the list: computed
+
+
+def test_a_search_page_is_kept_once_its_query_was_asked_before(client, session, it,
+                                                               monkeypatch):
+    """Most queries are asked once: their pages would only crowd the page cache (pruning it
+    sorts every entry). The second ask of a query is kept, and the third is served from it."""
+    department = factories.make_department(session, slug="hr", code="HR", name="HR")
+    factories.make_offering(session, department, slug="leave", title="Leave", audience=[])
+    bump_catalog_revision(session)
+    session.commit()
+    searched = []
+    original = search_views.search
+
+    def counting(*args, **kwargs):
+        searched.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(search_views, "search", counting)
+    pages = [client.get("/search?q=leave").get_data(as_text=True) for _ in range(3)]
+    assert len(searched) == 2  # the first two computed, the third from the page cache
+    assert all(">Leave<" in page for page in pages)
+    client.get("/search")
+    client.get("/search")
+    assert len(searched) == 3  # without a query (popular services): kept at once
 
 
 def test_an_anonymous_header_leads_back_to_the_page_it_is_on(client, it):
