@@ -153,6 +153,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offerings", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--worker-config", type=Path,
+                        help="a gunicorn config file for the portal's workers, whose output "
+                             "is printed at the end (e.g. benchmarks/worker_phases.py)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="throughput-bench-"))
@@ -186,7 +189,8 @@ def main() -> None:
     servers = []
     try:
         servers.append(start(["hello_app:app"], 5301, Path(__file__).resolve().parent, env))
-        servers.append(start(["portal:create_app()"], 5302, ROOT, env))
+        config = ["--config", str(args.worker_config.resolve())] if args.worker_config else []
+        servers.append(start([*config, "portal:create_app()"], 5302, ROOT, env))
         portal = "http://127.0.0.1:5302"
         rows = [
             ("bare Flask hello", wrk("http://127.0.0.1:5301/", args.seconds)),
@@ -211,6 +215,8 @@ def main() -> None:
         for server in servers:
             server.terminate()
             server.wait(30)
+    if args.worker_config:
+        print(servers[-1].stderr.read().decode(errors="replace"))
     hello = rows[0][1]
     print(f"{args.offerings} offerings, gunicorn 2 workers, wrk 2 threads 8 connections, "
           f"{args.seconds} s per page")
