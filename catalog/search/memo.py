@@ -20,7 +20,7 @@ DEFAULT_WEIGHT = 200_000
 # Words (their clauses and candidates) kept per index view.
 DEFAULT_WORDS = 20_000
 # Entries kept per index view for result pages: offerings with the start of their bodies, and
-# their departments (about 2 KB an offering, see operations.page_offerings): a catalog of
+# their departments (about 3.5 KB an offering, see operations.page_offerings): a catalog of
 # 10,000 offerings is kept whole once its pages were shown.
 DEFAULT_ROWS = 20_000
 
