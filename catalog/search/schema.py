@@ -55,7 +55,14 @@ def stamp_for(offering_id: int, version: int, department_slug: str, department_n
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+")
-_MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~|]+|<[^>]*>")
+_MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+|\||<[^>]*>")
+# Emphasis and code marks: between two letters they part words (as before), at a word's edge
+# they go ("**the same day**." reads "the same day.", not "the same day .").
+_EMPHASIS = re.compile(r"[*_`~]+")
+
+
+def _between_letters(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
 
 
 def plain_text(markdown: str | None) -> str:
@@ -65,6 +72,8 @@ def plain_text(markdown: str | None) -> str:
     text = _LINK.sub(r"\1", markdown)
     text = _URL.sub(" ", text)
     text = _MARKUP.sub(lambda m: m.group(1) or " ", text)
+    text = _EMPHASIS.sub(lambda m: " " if _between_letters(text, m.start(), m.end()) else "",
+                         text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 

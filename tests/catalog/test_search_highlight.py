@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from catalog.search.highlight import Matcher, highlight_all, scanned_parts, snippet
 from catalog.search.query import BuiltQuery
+from catalog.search.schema import plain_text
 from catalog.search.text import fold, stem
 
 
@@ -52,3 +53,9 @@ def test_a_word_is_judged_once_per_page_whatever_text_it_is_in():
     for text in ("Urlaub beantragen", "Urlaub und Urlaubs-Antrag", "Urlaub beantragen"):
         highlight_all(text, found)
     assert sorted(judged) == ["Urlaub", "Urlaubs-Antrag", "beantragen", "und"]
+
+
+def test_a_snippet_reads_markdown_as_text_without_stray_spaces():
+    assert plain_text("Log in at your new desk **the same day**. Ask _us_, or see `VPN`!") \
+        == "Log in at your new desk the same day. Ask us, or see VPN!"
+    assert plain_text("Between letters: snake_case, a**b") == "Between letters: snake case, a b"
