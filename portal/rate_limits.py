@@ -49,8 +49,9 @@ def _limit(setting: str, scope: str, **options: object) -> RouteLimit:
 
 
 def searched(_response: Response) -> bool:
-    """Whether this request ran a search: an answer from the page cache costs nothing, so it
-    does not count (but over the limit it is refused like any other)."""
+    """Whether this request ran a search: a page from the page cache, or an answer kept from an
+    earlier search of the same query, costs nothing, so it does not count (but over the limit
+    it is refused like any other)."""
     return bool(g.get("search_ran"))
 
 

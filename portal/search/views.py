@@ -22,10 +22,12 @@ from .log import LINK_MARKER, logged_search_page
 @cached_page(params=("q", "department", "audience", "page", "per_page"))
 def results() -> str:
     """Search results with facets and pages, or popular offerings and departments if none."""
-    g.search_ran = True  # counts against SEARCH_LIMIT; a cached page does not
     found = search(search_index(), db.session,
                    search_criteria(request.args, current_app.config["PER_PAGE"]),
                    revision=known_catalog_revision())
+    # Counts against SEARCH_LIMIT; an answer kept from an earlier search, like a cached page,
+    # costs no search.
+    g.search_ran = not found.asked_before
     # Only complete answers from an index that reflected the catalog are kept, and only for a
     # query asked before: one-off queries would fill the page cache (and its pruning) with
     # pages nobody asks for again; the second ask of a query is kept for the third.

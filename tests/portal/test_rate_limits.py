@@ -71,6 +71,8 @@ def test_429_after_the_configured_number_of_searches_a_minute(client, catalog):
 
 
 def test_a_page_from_the_cache_costs_no_search(client, catalog):
+    """Nor does the second ask of a query, answered from the answer kept by the first (the
+    page is kept from then on)."""
     for _ in range(SEARCHES + 2):
         assert client.get("/search?q=parking").status_code == 200
     for word in ("laptop", "vacation"):
