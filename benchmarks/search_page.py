@@ -39,22 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search import generate_offerings, load_catalog  # noqa: E402
 from throughput import FRESH_WORDS, signed_in_cookie  # noqa: E402
+from timing import timed  # noqa: E402
 
 PHASES: Counter[str] = Counter()
-
-
-def timed(module: Any, name: str, label: str) -> None:
-    """Add the time spent in module.name to PHASES[label]."""
-    original = getattr(module, name)
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            PHASES[label] += time.perf_counter() - started
-
-    setattr(module, name, wrapper)
 
 
 def mean_ms(client: Any, urls: Iterator[str], requests: int, warm_up: int) -> float:
@@ -98,11 +85,11 @@ def main() -> None:
     client = app.test_client()
     client.set_cookie(name, value)
 
-    timed(operations, "build_with_synonyms", "building the query with its synonyms")
-    timed(searching, "run", "scoring")
-    timed(operations, "_hits", "the hits' offerings and highlighting")
-    timed(views, "render_template", "rendering the page")
-    timed(views, "result_cards", "the results' cards (kept per offering)")
+    timed(operations, "build_with_synonyms", "building the query with its synonyms", PHASES)
+    timed(searching, "run", "scoring", PHASES)
+    timed(operations, "_hits", "the hits' offerings and highlighting", PHASES)
+    timed(views, "render_template", "rendering the page", PHASES)
+    timed(views, "result_cards", "the results' cards (kept per offering)", PHASES)
 
     pairs = (f"/search?q={quote(a)}+{quote(b)}"
              for a, b in itertools.product(FRESH_WORDS, repeat=2))

@@ -24,24 +24,6 @@ from typing import Any
 SPENT: Counter[str] = Counter()
 CALLS: Counter[str] = Counter()
 REQUESTS = "the whole request (Flask)"
-
-
-def timed(owner: Any, name: str) -> None:
-    """Add the time spent in owner.name to SPENT."""
-    original = getattr(owner, name)
-    label = f"{owner.__name__.split('.')[-1]}.{name}"
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            SPENT[label] += time.perf_counter() - started
-            CALLS[label] += 1
-
-    setattr(owner, name, wrapper)
-
-
 _collecting = [0.0]
 
 
@@ -54,8 +36,10 @@ def _collector(phase: str, _info: dict[str, int]) -> None:
 
 
 def post_worker_init(worker: Any) -> None:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import flask.sessions
     import flask_limiter._extension
+    from timing import timed
 
     import catalog.search.operations as operations
     import catalog.search.searching as searching
@@ -69,7 +53,7 @@ def post_worker_init(worker: Any) -> None:
         (flask.sessions.SecureCookieSessionInterface, "open_session"),
         (flask_limiter._extension.Limiter, "_check_request_limit"),
     ]:
-        timed(owner, name)
+        timed(owner, name, f"{owner.__name__.split('.')[-1]}.{name}", SPENT, CALLS)
     app = worker.wsgi
     flask_app: Callable[..., Any] = app.wsgi_app
 

@@ -231,17 +231,21 @@ def make_offering(session: Session) -> Callable[..., Any]:
 
 @pytest.fixture
 def count_queries(engine: Engine) -> Callable[[], Any]:
-    """`with count_queries() as counted:` ... `counted.n` is the number of SQL statements."""
+    """`with count_queries() as counted:` ... `counted.n` is the number of SQL statements,
+    `counted.statements` their SQL."""
 
     class Counter:
-        n = 0
+        def __init__(self) -> None:
+            self.n = 0
+            self.statements: list[str] = []
 
     @contextmanager
     def counting() -> Iterator[Counter]:
         counter = Counter()
 
-        def count(*_: Any) -> None:
+        def count(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
             counter.n += 1
+            counter.statements.append(sql)
 
         event.listen(engine, "before_cursor_execute", count)
         try:

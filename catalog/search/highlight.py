@@ -58,15 +58,6 @@ class Matcher:
         return [match.span() for match in WORD_RE.finditer(text, start, end)
                 if match.group() in wanted]
 
-    def first(self, text: str) -> tuple[int, int] | None:
-        """Where the first word the query looked for is in the text, if any."""
-        wanted = self._wanted(text, 0, len(text))
-        if wanted:
-            for match in WORD_RE.finditer(text):
-                if match.group() in wanted:
-                    return match.span()
-        return None
-
 
 def segments(text: str, found: list[tuple[int, int]], start: int = 0,
              end: int | None = None) -> Segments:
@@ -111,9 +102,9 @@ def snippet(summary: str, scanned: Iterable[str], matcher: Matcher) -> Segments:
     if found:
         return segments(summary, found)
     for text in scanned:
-        first = matcher.first(text)
-        if first is not None:
-            return _window(text, first, matcher)
+        found = matcher.spans(text)
+        if found:
+            return _window(text, found[0], matcher)
     return segments(summary, [])
 
 

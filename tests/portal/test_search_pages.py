@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from catalog.models import Department, Offering
 from catalog.revision import bump_catalog_revision
@@ -188,23 +188,16 @@ def test_a_result_kept_from_an_earlier_search_shows_the_catalog_and_language_of_
     assert "First response within" not in german
 
 
-def test_a_signed_in_search_reads_who_is_looking_once(client, auth, engine, catalog,
-                                                     make_user):
+def test_a_signed_in_search_reads_who_is_looking_once(client, auth, catalog, make_user,
+                                                     count_queries):
     """The session's viewer, read for the page key, gives the page its audience, language,
     time zone and header links: the account is not loaded a second time."""
     auth.login(make_user(audience="temporary", name="Tina Temp"))
     page(client, "q=Urlaub")  # the session's CSRF token, as a browser holds it
-    read: list[str] = []
-
-    def statement(_conn, _cursor, sql, *_args):
-        read.append(sql)
-
-    event.listen(engine, "before_cursor_execute", statement)
-    try:
+    with count_queries() as counted:
         html = page(client, "q=parking+Urlaub")
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
     assert "Tina Temp" in html and "You cannot request this as temporary" in html
+    read = counted.statements
     assert sum("FROM user_account" in sql for sql in read) == 1, read
 
 
