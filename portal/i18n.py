@@ -54,7 +54,9 @@ def _template_gettext(eval_ctx: EvalContext, string: str, **variables: object) -
     translated = page_translations().ugettext(string)
     if eval_ctx.autoescape:
         translated = Markup(translated)
-    return translated % variables
+    # Most texts take no values and have no "%%": formatting would only copy them, at
+    # Markup's cost.
+    return translated % variables if variables or "%" in translated else translated
 
 
 class _WTFormsMessages:

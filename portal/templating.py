@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 from flask import Flask, g, request, url_for
@@ -15,6 +16,7 @@ from markupsafe import Markup, escape
 from catalog.durations import duration_parts
 from catalog.markdown import render_markdown
 from catalog.models import Department, Offering
+from catalog.pagination import Page
 from catalog.permissions import can
 
 from .form_errors import field_errors
@@ -88,25 +90,37 @@ def marked(segments: list[tuple[str, bool]]) -> Markup:
                            for text, matched in segments]))
 
 
-# Filled with % (which escapes, as format does, at a third of its cost).
-_FACET_COUNT = Markup(' <span class="facet-count">(%s)</span>')
-_FACET_SELECTED = Markup('<li><span class="facet-selected" aria-current="true">%s%s</span></li>')
-_FACET_LINK = Markup('<li><a href="%s">%s%s</a></li>')
-
-
-def facet_link(label: str, count: int | None, selected: bool, href: str) -> Markup:
-    """One entry of a facet list: a link, or the selected entry; a function rather than a
-    macro because a results page has one per department and audience, and macros cost."""
-    counted = _FACET_COUNT % count if count is not None else ""
-    if selected:
-        return _FACET_SELECTED % (label, counted)
-    return _FACET_LINK % (href, label, counted)
-
-
 def url_with(**changes: object) -> str:
     """The current page's URL with some query arguments changed (for filters and pages).
 
     The unchanged arguments are encoded once per request: a search page links every facet."""
+    path, args = _changed_args(changes)
+    return path + ("?" + "&".join(args.values()) if args else "")
+
+
+def urls_with_each(name: str, values: Iterable[object], **changes: object) -> list[str]:
+    """`url_with(name=value, **changes)` for each of the values, the rest of the address
+    built once (a results page links a filter per department and a page per number)."""
+    path, args = _changed_args(changes)
+    args[name] = ""  # keeps its place if the page has it, else comes last
+    encoded = list(args.values())
+    at = list(args).index(name)
+    before, after = "&".join(encoded[:at]), "&".join(encoded[at + 1:])
+    head = f"{path}?{before}{'&' if before else ''}{quote_plus(name)}="
+    tail = f"&{after}" if after else ""
+    return [f"{head}{quote_plus(str(value))}{tail}" for value in values]
+
+
+def page_hrefs(page: Page[Any], param: str = "page") -> dict[int, str]:
+    """The addresses of the page numbers a pagination shows, and of the pages before and
+    after, by number."""
+    shown = {n for n in page.numbers() if n is not None}
+    numbers = sorted(shown | {n for n in (page.page - 1, page.page + 1) if 1 <= n <= page.pages})
+    return dict(zip(numbers, urls_with_each(param, numbers), strict=True))
+
+
+def _changed_args(changes: dict[str, object]) -> tuple[str, dict[str, str]]:
+    """The current path, and its query arguments encoded one by one with `changes` made."""
     found = g.get("url_with_args")
     if found is None:
         found = g.url_with_args = (request.path, {
@@ -118,7 +132,7 @@ def url_with(**changes: object) -> str:
             args.pop(key, None)
         else:  # as urlencode writes it
             args[key] = f"{quote_plus(key)}={quote_plus(str(value))}"
-    return path + ("?" + "&".join(args.values()) if args else "")
+    return path, args
 
 
 def rfc3339(value: datetime) -> str:
@@ -140,9 +154,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["rfc3339"] = rfc3339
-    app.jinja_env.globals.update(url_with=url_with, can=user_can, get_locale=get_locale,
-                                 facet_link=facet_link,
-                                 commitment_line=commitment_line, offering_url=offering_url,
-                                 field_errors=field_errors)
+    app.jinja_env.globals.update(url_with=url_with, page_hrefs=page_hrefs, can=user_can,
+                                 get_locale=get_locale, commitment_line=commitment_line,
+                                 offering_url=offering_url, field_errors=field_errors)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

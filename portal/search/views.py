@@ -12,6 +12,7 @@ from ..page_cache import cached_page, known_catalog_revision, shared_part, viewe
 from ..rate_limits import search_page
 from . import bp
 from .cards import result_cards
+from .facets import result_facets
 from .forms import search_criteria
 from .log import LINK_MARKER, logged_search_page
 
@@ -36,6 +37,7 @@ def results() -> str:
     audience = viewer_audience()
     return render_template(
         "search/results.html", results=found, cards=result_cards(found, audience, LINK_MARKER),
+        facets=result_facets(found) if found.hits else None,
         where_to_look=Markup(shared_part("search-where-to-look", lambda: where_to_look(
             audience))) if not found.hits else "")
 

@@ -100,3 +100,29 @@ def test_ratings_are_written_as_the_language_writes_decimals(app):
         template = app.jinja_env.from_string(
             "{{ _('Rated %(average)s of 5', average=3.333|decimal) }}")
         assert template.render() == "Bewertung: 3,3 von 5"
+
+
+def test_a_text_without_values_keeps_its_percent_signs_and_one_with_values_is_filled(app):
+    with app.test_request_context():
+        assert render_template_string('{{ _("90 %% on time") }} {{ _("%(n)d open", n=3) }}') \
+            == "90 % on time 3 open"
+
+
+@pytest.mark.parametrize("address", [
+    "/search?q=Drucker+%26+Toner&department=hr&page=3&x=%C3%BC",
+    "/search?q=a&page=2",
+    "/search",
+])
+def test_links_made_for_many_values_are_those_made_one_by_one(app, address):
+    """A results page links every facet value and page number with the rest of its address
+    encoded once; each link is the one `url_with` would make (the changed argument in its
+    place, others kept, the page dropped)."""
+    from portal.templating import url_with, urls_with_each
+
+    values = ["it", "a b", "ä&ö", 7]
+    with app.test_request_context(address):
+        for name in ("department", "audience"):
+            assert urls_with_each(name, values, page=None) == \
+                [url_with(**{name: value, "page": None}) for value in values]
+        for name in ("department", "page", "audience"):
+            assert urls_with_each(name, values) == [url_with(**{name: value}) for value in values]
