@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .compounds import MIN_PART
 from .query import BuiltQuery
@@ -32,16 +34,15 @@ class Matcher:
         self._matching: set[str] = set()
 
     def _matches(self, word: str) -> bool:
-        folded = fold(word)
-        if folded in self.words or stem(folded, self.language) in self.stems:
+        folded, stemmed = _folded_and_stem(word, self.language)
+        if folded in self.words or stemmed in self.stems:
             return True
         if self.prefixes and folded.startswith(self.prefixes):
             return True
         return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
 
-    def _wanted(self, text: str, start: int, end: int) -> set[str]:
-        """The words of text[start:end] that the query looked for."""
-        words = set(WORD_RE.findall(text, start, end))
+    def _wanted(self, words: set[str]) -> set[str]:
+        """The words of these that the query looked for."""
         unknown = words - self._judged
         if unknown:
             self._judged |= unknown
@@ -49,14 +50,29 @@ class Matcher:
         return words & self._matching
 
     def spans(self, text: str, start: int = 0, end: int | None = None,
-              ) -> list[tuple[int, int]]:
-        """Where the words the query looked for are in text[start:end]."""
+              words: Iterable[str] | None = None) -> list[tuple[int, int]]:
+        """Where the words the query looked for are in text[start:end].
+
+        `words`: the text's `distinct_words`, where they are known (else they are found)."""
         end = len(text) if end is None else end
-        wanted = self._wanted(text, start, end)
+        wanted = self._wanted(set(WORD_RE.findall(text, start, end) if words is None
+                                  else words))
         if not wanted:
             return []
         return [match.span() for match in WORD_RE.finditer(text, start, end)
                 if match.group() in wanted]
+
+
+@lru_cache(maxsize=200_000)
+def _folded_and_stem(word: str, language: str) -> tuple[str, str]:
+    folded = fold(word)
+    return folded, stem(folded, language)
+
+
+def distinct_words(text: str) -> tuple[str, ...]:
+    """The words of a text, each once: what a result keeps to be highlighted without looking
+    through its text for every query (interned: a catalog's texts share most words)."""
+    return tuple(map(sys.intern, set(WORD_RE.findall(text))))
 
 
 def segments(text: str, found: list[tuple[int, int]], start: int = 0,
@@ -75,8 +91,8 @@ def segments(text: str, found: list[tuple[int, int]], start: int = 0,
     return tuple(pieces)
 
 
-def highlight_all(text: str, matcher: Matcher) -> Segments:
-    return segments(text, matcher.spans(text))
+def highlight_all(text: str, matcher: Matcher, words: Iterable[str] | None = None) -> Segments:
+    return segments(text, matcher.spans(text, words=words))
 
 
 def scanned_parts(body_parts: Iterable[str]) -> tuple[str, ...]:
@@ -93,22 +109,46 @@ def scanned_parts(body_parts: Iterable[str]) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def snippet(summary: str, scanned: Iterable[str], matcher: Matcher) -> Segments:
-    """The summary if it has a match (or the body has none), else the body around a match.
+class ResultText:
+    """What a result is highlighted from: its title, its summary and the start of its body
+    (`scanned_parts`), each text's `distinct_words` worked out when first needed and kept
+    (a kept result is highlighted for many queries; most never need its body)."""
 
-    `scanned`: the body's `scanned_parts`, looked through part by part.
-    """
-    found = matcher.spans(summary)
+    __slots__ = ("texts", "_words")
+
+    def __init__(self, title: str, summary: str, body_parts: Iterable[str]) -> None:
+        self.texts = (title, summary, *scanned_parts(body_parts))
+        self._words: list[tuple[str, ...] | None] = [None] * len(self.texts)
+
+    def words(self, n: int) -> tuple[str, ...]:
+        """The distinct words of the nth text (0 the title, 1 the summary, then the body)."""
+        found = self._words[n]
+        if found is None:  # two threads may both work it out: the same words
+            found = self._words[n] = distinct_words(self.texts[n])
+        return found
+
+
+def highlighted(text: ResultText, matcher: Matcher) -> tuple[Segments, Segments]:
+    """A result's title with its matches marked, and its `snippet`."""
+    return highlight_all(text.texts[0], matcher, text.words(0)), snippet(text, matcher)
+
+
+def snippet(text: ResultText, matcher: Matcher) -> Segments:
+    """The summary if it has a match (or the body has none), else the body around its first
+    match (the body's parts looked through in turn)."""
+    summary = text.texts[1]
+    found = matcher.spans(summary, words=text.words(1))
     if found:
         return segments(summary, found)
-    for text in scanned:
-        found = matcher.spans(text)
+    for n in range(2, len(text.texts)):
+        found = matcher.spans(text.texts[n], words=text.words(n))
         if found:
-            return _window(text, found[0], matcher)
+            return _window(text.texts[n], found[0], matcher, text.words(n))
     return segments(summary, [])
 
 
-def _window(body: str, first: tuple[int, int], matcher: Matcher) -> Segments:
+def _window(body: str, first: tuple[int, int], matcher: Matcher,
+            words: Iterable[str]) -> Segments:
     """About SNIPPET_LENGTH characters around the first match, cut at word boundaries."""
     start = max(0, first[0] - SNIPPET_LENGTH // 4)
     if start:
@@ -118,7 +158,7 @@ def _window(body: str, first: tuple[int, int], matcher: Matcher) -> Segments:
     if end < len(body):
         space = body.rfind(" ", start, end)
         end = space if space > first[1] else end
-    pieces = segments(body, matcher.spans(body, start, end), start, end)
+    pieces = segments(body, matcher.spans(body, start, end, words), start, end)
     before = (("… ", False),) if start > 0 else ()
     after = ((" …", False),) if end < len(body) else ()
     return before + pieces + after

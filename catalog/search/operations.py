@@ -16,7 +16,7 @@ from . import searching
 from .cache import CachedAnswer, CachedHit, answer_key
 from .deadline import Deadline
 from .fallback import search_database
-from .highlight import Matcher, highlight_all, scanned_parts, snippet
+from .highlight import Matcher, ResultText, highlighted
 from .index import IndexUnavailable, SearchIndex
 from .memo import Memo
 from .query import BuiltQuery, ParsedQuery, QueryBuilder, parse_query
@@ -147,15 +147,16 @@ _DEPARTMENTS = (select(Department).where(Department.id.in_(bindparam("ids", expa
 
 
 class PageRow(NamedTuple):
-    """A published offering as a result shows it (its body text not loaded), with the start of
-    its body as snippets look through it (`highlight.scanned_parts`)."""
+    """A published offering as a result shows it (its body text not loaded), with what its
+    highlighting looks through (the start of its body, not the whole)."""
 
     offering: Offering
-    scanned: tuple[str, ...]
+    text: ResultText
 
 
 def _page_rows(session: Session, statement: Select[Any], ids: list[int]) -> list[PageRow]:
-    return [PageRow(offering, scanned_parts(plain_parts(body)))
+    return [PageRow(offering, ResultText(offering.title, offering.summary or "",
+                                         plain_parts(body)))
             for offering, *body in session.execute(statement, {"ids": ids}).unique()
             if offering.status == "published"]
 
@@ -224,12 +225,8 @@ def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,
         if language not in matchers:  # one per language and page, with its memo of words
             matchers[language] = Matcher(built, language)
         matcher = matchers[language]
-        hits.append(Hit(
-            offering=offering,
-            score=raw.score,
-            title=highlight_all(offering.title, matcher),
-            snippet=snippet(offering.summary or "", row.scanned, matcher),
-        ))
+        title, shown = highlighted(row.text, matcher)
+        hits.append(Hit(offering=offering, score=raw.score, title=title, snippet=shown))
     return hits
 
 

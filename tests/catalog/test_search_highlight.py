@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.search.highlight import Matcher, highlight_all, scanned_parts, snippet
+from catalog.search.highlight import Matcher, ResultText, highlight_all, snippet
 from catalog.search.query import BuiltQuery
 from catalog.search.schema import plain_text
 from catalog.search.text import fold, stem
@@ -34,15 +34,15 @@ def test_a_word_begun_is_marked_where_a_word_starts_with_it():
 
 def test_the_summary_is_the_snippet_when_it_has_a_match_else_the_body_around_the_first():
     found = matcher("Drucker")
-    body = scanned_parts(["Einleitung ohne Treffer. " * 12,
-                          "Vorher etwas Text. " * 6 + "Wir richten den Drucker ein. "
-                          + "Danach mehr Text. " * 20])
-    assert marked(snippet("Drucker einrichten", body, found)) == "[Drucker] einrichten"
-    shown = marked(snippet("Hilfe am Arbeitsplatz", body, found))
+    body = ["Einleitung ohne Treffer. " * 12,
+            "Vorher etwas Text. " * 6 + "Wir richten den Drucker ein. " + "Danach mehr Text. " * 20]
+    assert marked(snippet(ResultText("Drucker", "Drucker einrichten", body), found)) == \
+        "[Drucker] einrichten"
+    shown = marked(snippet(ResultText("Drucker", "Hilfe am Arbeitsplatz", body), found))
     assert shown.startswith("… ") and shown.endswith(" …")
     assert "Wir richten den [Drucker] ein." in shown
-    assert marked(snippet("Hilfe am Arbeitsplatz", body, matcher("Kaffee"))) == \
-        "Hilfe am Arbeitsplatz"
+    assert marked(snippet(ResultText("Drucker", "Hilfe am Arbeitsplatz", body),
+                          matcher("Kaffee"))) == "Hilfe am Arbeitsplatz"
 
 
 def test_a_word_is_judged_once_per_page_whatever_text_it_is_in():
