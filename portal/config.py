@@ -12,6 +12,7 @@ from typing import Any
 from flask import Config, Flask
 
 from .base_url import trusted_hosts
+from .limit_storage import storage_uri
 
 DEFAULTS: dict[str, Any] = {
     # Every setting the portal reads, with its default (docs/settings.md lists them all).
@@ -229,7 +230,7 @@ def _derive_sign_in_settings(config: Config) -> None:
     secure = str(config["BASE_URL"]).lower().startswith("https://")
     config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = secure
     config["REMEMBER_COOKIE_DURATION"] = timedelta(days=float(config["REMEMBER_DAYS"]))
-    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URL"]
+    config["RATELIMIT_STORAGE_URI"] = storage_uri(str(config["RATELIMIT_STORAGE_URL"]))
     # Retry-After goes on 429 answers only (portal/rate_limits.py), not on every answer.
     config["RATELIMIT_HEADERS_ENABLED"] = False
     # If the shared store (Redis) is down, count in memory meanwhile rather than fail pages.

@@ -171,3 +171,28 @@ def test_signing_in_still_works_while_the_limit_store_is_down(make_app):
                                            "password": "wrong-password"}).status_code
                for _ in range(3)]
     assert answers == [200, 200, 429]  # refused, and still throttled (in memory meanwhile)
+
+
+def test_counting_in_memory_starts_no_thread_and_still_forgets_expired_counts(app,
+                                                                              monkeypatch):
+    """The default in-memory counts: limits' own storage starts a timer thread for a count
+    once the last timer has run (under load, every second search); the portal's sweeps
+    expired counts in the counting request instead."""
+    import threading
+    import time
+
+    from portal.extensions import limiter
+    from portal.limit_storage import SweptMemoryStorage
+
+    storage = limiter.storage
+    assert isinstance(storage, SweptMemoryStorage)
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    for n in range(3):
+        storage.incr(f"short:{n}", expiry=0.01)
+        time.sleep(0.02)  # each earlier timer would have run by now
+    assert started == []
+    monkeypatch.setattr(SweptMemoryStorage, "SWEEP_SECONDS", 0.0)
+    storage.incr("later", expiry=60)
+    assert not any(key.startswith("short:") for key in storage.storage)
+    assert storage.get("later") == 1
