@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import gc
 import os
+import runpy
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 SPENT: Counter[str] = Counter()
@@ -33,6 +35,11 @@ def _collector(phase: str, _info: dict[str, int]) -> None:
     else:
         SPENT["garbage collection"] += time.perf_counter() - _collecting[0]
         CALLS["garbage collection"] += 1
+
+
+# The portal's own gunicorn settings (gunicorn.conf.py, which a --config replaces) come first.
+_PORTAL = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+post_fork = _PORTAL["post_fork"]
 
 
 def post_worker_init(worker: Any) -> None:
