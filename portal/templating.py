@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote_plus, urlencode
 
 from flask import Flask, g, request, url_for
@@ -16,7 +15,6 @@ from markupsafe import Markup, escape
 from catalog.durations import duration_parts
 from catalog.markdown import render_markdown
 from catalog.models import Department, Offering
-from catalog.pagination import Page
 from catalog.permissions import can
 
 from .form_errors import field_errors
@@ -111,14 +109,6 @@ def urls_with_each(name: str, values: Iterable[object], **changes: object) -> li
     return [f"{head}{quote_plus(str(value))}{tail}" for value in values]
 
 
-def page_hrefs(page: Page[Any], param: str = "page") -> dict[int, str]:
-    """The addresses of the page numbers a pagination shows, and of the pages before and
-    after, by number."""
-    shown = {n for n in page.numbers() if n is not None}
-    numbers = sorted(shown | {n for n in (page.page - 1, page.page + 1) if 1 <= n <= page.pages})
-    return dict(zip(numbers, urls_with_each(param, numbers), strict=True))
-
-
 def _changed_args(changes: dict[str, object]) -> tuple[str, dict[str, str]]:
     """The current path, and its query arguments encoded one by one with `changes` made."""
     found = g.get("url_with_args")
@@ -148,13 +138,14 @@ def user_can(action: str, target: object = None) -> bool:
 
 def init_app(app: Flask) -> None:
     from . import entry_texts
+    from .page_links import page_links
 
     entry_texts.init_app(app)
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["rfc3339"] = rfc3339
-    app.jinja_env.globals.update(url_with=url_with, page_hrefs=page_hrefs, can=user_can,
+    app.jinja_env.globals.update(url_with=url_with, page_links=page_links, can=user_can,
                                  get_locale=get_locale, commitment_line=commitment_line,
                                  offering_url=offering_url, field_errors=field_errors)
     app.jinja_env.trim_blocks = True

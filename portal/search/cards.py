@@ -39,9 +39,8 @@ class Card(NamedTuple):
     marks_title: bool
 
 
-def result_cards(results: SearchResults, audience: str | None, link_marker: str,
-                 ) -> list[Markup]:
-    """The page's results as HTML, in order."""
+def result_cards(results: SearchResults, audience: str | None, link_marker: str) -> Markup:
+    """The page's results as HTML (`<li>` elements), in order."""
     kept: Memo = current_app.extensions["result_cards"]
     state, locale = results.state, str(get_locale())
     keys = [(state, hit.offering.id, locale, audience, link_marker) for hit in results.hits]
@@ -55,7 +54,8 @@ def result_cards(results: SearchResults, audience: str | None, link_marker: str,
             cards[n] = _card(card_html)
             if state is not None:
                 kept.put(keys[n], cards[n])
-    return [_filled(card, hit) for card, hit in zip(cards, results.hits, strict=True)]
+    return Markup("".join([_filled(card, hit) for card, hit in zip(cards, results.hits,
+                                                                 strict=True)]))
 
 
 def _card(html: str) -> Card:
@@ -66,7 +66,7 @@ def _card(html: str) -> Card:
     return Card(head, between, snippet_open, tail, marks_title=True)
 
 
-def _filled(card: Card, hit: Hit) -> Markup:
+def _filled(card: Card, hit: Hit) -> str:
     # Joined as plain strings: adding a str to Markup would escape the str.
     pieces = [card.head]
     if card.marks_title:
@@ -75,7 +75,7 @@ def _filled(card: Card, hit: Hit) -> Markup:
     if hit.snippet:
         pieces += (card.snippet_open, marked(hit.snippet), "</p>")
     pieces.append(card.tail)
-    return Markup("".join(pieces))
+    return "".join(pieces)
 
 
 def init_app(app: Flask) -> None:
