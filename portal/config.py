@@ -12,7 +12,7 @@ from typing import Any
 from flask import Config, Flask
 
 from .base_url import trusted_hosts
-from .limit_storage import storage_uri
+from .limiting import storage_uri
 
 DEFAULTS: dict[str, Any] = {
     # Every setting the portal reads, with its default (docs/settings.md lists them all).

@@ -182,7 +182,7 @@ def test_counting_in_memory_starts_no_thread_and_still_forgets_expired_counts(ap
     import time
 
     from portal.extensions import limiter
-    from portal.limit_storage import SweptMemoryStorage
+    from portal.limiting import SweptMemoryStorage
 
     storage = limiter.storage
     assert isinstance(storage, SweptMemoryStorage)
@@ -196,3 +196,24 @@ def test_counting_in_memory_starts_no_thread_and_still_forgets_expired_counts(ap
     storage.incr("later", expiry=60)
     assert not any(key.startswith("short:") for key in storage.storage)
     assert storage.get("later") == 1
+
+
+def test_a_search_page_looks_for_its_limits_once_and_an_api_write_twice(client, catalog,
+                                                                         monkeypatch):
+    """Flask-Limiter looks for limits before every view and again in a limited view; before
+    the view there is nothing to find but the API blueprint's limit on writes."""
+    import flask_limiter
+
+    looked = []
+    original = flask_limiter.Limiter._check_request_limit
+
+    def counted(self, callable_name=None, in_middleware=True):  # noqa: ANN001, ANN202
+        looked.append(in_middleware)
+        return original(self, callable_name, in_middleware)
+
+    monkeypatch.setattr(flask_limiter.Limiter, "_check_request_limit", counted)
+    assert client.get("/search?q=Laptop").status_code == 200
+    assert looked == [False]
+    looked.clear()
+    client.post("/api/v1/requests", json={})
+    assert looked[0] is True
