@@ -82,4 +82,6 @@ def test_rows_read_for_a_record_do_not_grow_with_requests_or_history(session, mo
         resolution=rng.randint(1, 5000)) for _ in range(3000)])
     with_history = measured(5000)
     assert 0 < small == large == with_history, (small, large, with_history)
-    assert small < 1000
+    # Well under the 5,000 requests summarised; how many depends on how the windows fall on
+    # the dyadic spans of the calendar (772 to 1,220 over two months of days tried).
+    assert small < 2000
