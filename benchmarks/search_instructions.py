@@ -1,5 +1,7 @@
 """Instructions per signed-in search page with a new query, counted by callgrind: a measure
-that repeats to within half a percent where seconds on a shared machine move by a quarter.
+that repeats to within half a percent on an idle machine (a few percent on a busy one: work
+done by the clock comes more often per page) where seconds on a shared machine move by a
+quarter.
 
     .venv/bin/python benchmarks/search_instructions.py [--offerings 10000] [--requests 200]
                                                        [--warm-up 1500]
