@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from catalog.pagination import Page
 
 from .i18n import page_translations
-from .templating import urls_with_each
+from .page_urls import urls_with_each
 
 
 def page_links(page: Page[Any], param: str = "page") -> Markup:

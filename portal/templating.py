@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
-from urllib.parse import quote_plus, urlencode
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g, url_for
 from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -18,6 +17,8 @@ from catalog.models import Department, Offering
 from catalog.permissions import can
 
 from .form_errors import field_errors
+from .page_links import page_links
+from .page_urls import url_with
 from .security_headers import markdown_image_sources
 
 
@@ -88,43 +89,6 @@ def marked(segments: list[tuple[str, bool]]) -> Markup:
                            for text, matched in segments]))
 
 
-def url_with(**changes: object) -> str:
-    """The current page's URL with some query arguments changed (for filters and pages).
-
-    The unchanged arguments are encoded once per request: a search page links every facet."""
-    path, args = _changed_args(changes)
-    return path + ("?" + "&".join(args.values()) if args else "")
-
-
-def urls_with_each(name: str, values: Iterable[object], **changes: object) -> list[str]:
-    """`url_with(name=value, **changes)` for each of the values, the rest of the address
-    built once (a results page links a filter per department and a page per number)."""
-    path, args = _changed_args(changes)
-    args[name] = ""  # keeps its place if the page has it, else comes last
-    encoded = list(args.values())
-    at = list(args).index(name)
-    before, after = "&".join(encoded[:at]), "&".join(encoded[at + 1:])
-    head = f"{path}?{before}{'&' if before else ''}{quote_plus(name)}="
-    tail = f"&{after}" if after else ""
-    return [f"{head}{quote_plus(str(value))}{tail}" for value in values]
-
-
-def _changed_args(changes: dict[str, object]) -> tuple[str, dict[str, str]]:
-    """The current path, and its query arguments encoded one by one with `changes` made."""
-    found = g.get("url_with_args")
-    if found is None:
-        found = g.url_with_args = (request.path, {
-            key: urlencode({key: value}) for key, value in request.args.to_dict().items()})
-    path, unchanged = found
-    args = unchanged.copy()
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:  # as urlencode writes it
-            args[key] = f"{quote_plus(key)}={quote_plus(str(value))}"
-    return path, args
-
-
 def rfc3339(value: datetime) -> str:
     """A time as Atom writes it, in UTC: 2026-11-28T09:30:00Z (stored times may be naive UTC)."""
     if value.tzinfo is not None:
@@ -138,7 +102,6 @@ def user_can(action: str, target: object = None) -> bool:
 
 def init_app(app: Flask) -> None:
     from . import entry_texts
-    from .page_links import page_links
 
     entry_texts.init_app(app)
     app.jinja_env.filters["markdown"] = markdown_filter

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from catalog.search import SearchResults
 
 from ..i18n import page_translations
-from ..templating import url_with, urls_with_each
+from ..page_urls import url_with, urls_with_each
 
 
 class Facets(NamedTuple):

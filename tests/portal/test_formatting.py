@@ -117,7 +117,7 @@ def test_links_made_for_many_values_are_those_made_one_by_one(app, address):
     """A results page links every facet value and page number with the rest of its address
     encoded once; each link is the one `url_with` would make (the changed argument in its
     place, others kept, the page dropped)."""
-    from portal.templating import url_with, urls_with_each
+    from portal.page_urls import url_with, urls_with_each
 
     values = ["it", "a b", "ä&ö", 7]
     with app.test_request_context(address):
