@@ -28,8 +28,9 @@ DEFAULT_SIZE = 1000
 
 
 class CachedHit(NamedTuple):
-    """A hit of a kept answer; of plain values only, so that the garbage collector, after one
-    look, no longer walks through the thousands an answer cache holds."""
+    """A hit of a kept answer, of plain values only: its title and snippet are tuples of
+    strings, which the garbage collector stops tracking after one look (the hit itself, a
+    tuple subclass, stays tracked: one object per hit of the thousands an answer cache holds)."""
 
     offering_id: int
     score: float
