@@ -5,13 +5,12 @@ app; Flask-Limiter still looked for limits before every view (about 0.12 ms of a
 as much as the view's own check), which `Limiter` skips where nothing applies.
 
 Counts in the process's memory (`RATELIMIT_STORAGE_URL` `memory://`, the default) are kept
-without a thread per count.
-
-limits' MemoryStorage drops expired counts from a timer thread that every count starts anew
-once the last one has run, 10 ms later: under load, a thread started for about every second
-search, each start waiting for the new thread to take the interpreter lock. Here the request
-that counts sweeps expired counts itself, at most once a second. Expired counts are never
-read either way (a count's expiry is checked when it is read); the sweep only frees memory.
+without a thread per count: limits' MemoryStorage drops expired counts from a timer thread
+that every count starts anew once the last one has run, 10 ms later (under load, a thread
+started for about every second search, each start waiting for the new thread to take the
+interpreter lock). Here the request that counts sweeps expired counts itself, at most once a
+second. Expired counts are never read either way (a count's expiry is checked when it is
+read); the sweep only frees memory.
 """
 
 from __future__ import annotations
