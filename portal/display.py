@@ -25,6 +25,10 @@ TIME_STYLES = {"due": ("MMMEd", "Hm"), "stamp": ("yMMMd", "Hm"), "date": ("yMMMd
 # the German way.
 FORMAT_LOCALES = {"en": "en_GB"}
 
+# Whom an offering is open to, as a list of them reads ("open to employees, contractors").
+AUDIENCE_GROUPS = {"employee": _l("employees"), "temporary": _l("temporary and agency staff"),
+                   "contractor": _l("contractors"), "shareholder": _l("shareholders")}
+
 STATUS_NAMES = {
     "new": _l("New"), "in_progress": _l("In progress"), "waiting": _l("Waiting for you"),
     "resolved": _l("Resolved"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
@@ -131,10 +135,15 @@ def filesize(size: int) -> str:
     return gettext("%(size)s MB", size=format_decimal(round(size / 1024 / 1024, 1)))
 
 
+def audience_group(audience: str) -> str:
+    """One of the groups an offering is open to, in the page's language."""
+    return str(AUDIENCE_GROUPS.get(audience, audience))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(due=due_filter, stamp=stamp_filter, time_tag=time_tag,
                                  translate=translate_filter, filesize=filesize,
                                  datetime=datetime_filter, decimal=decimal_filter,
                                  answer=answer_filter)
     app.jinja_env.globals.update(status_name=status_name, state_name=state_name,
-                                 priority_label=priority_name)
+                                 priority_label=priority_name, audience_group=audience_group)

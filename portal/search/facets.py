@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from catalog.search import SearchResults
 
+from ..display import audience_group
 from ..i18n import page_translations
 from ..page_urls import url_with, urls_with_each
 
@@ -26,15 +27,6 @@ class Facets(NamedTuple):
     applied: int
 
 
-def audience_names() -> dict[str, str]:
-    """Whom an offering is open to, in words of the page's language."""
-    gettext = page_translations().ugettext
-    return {"employee": gettext("employees"),
-            "temporary": gettext("temporary and agency staff"),
-            "contractor": gettext("contractors"),
-            "shareholder": gettext("shareholders")}
-
-
 def result_facets(results: SearchResults) -> Facets:
     """The facet lists of a results page (links keep the query and go to the first page)."""
     criteria = results.criteria
@@ -42,10 +34,9 @@ def result_facets(results: SearchResults) -> Facets:
     gettext = page_translations().ugettext
     departments = _entries("department", criteria.department, gettext("All departments"),
                            results.facets["department"], lambda slug: names.get(slug, slug))
-    audiences = audience_names()
     audiences = _entries("audience", criteria.audience, gettext("All audiences"),
                          results.facets["audience"],
-                         lambda value: _capitalized(audiences.get(value, value)))
+                         lambda value: _capitalized(audience_group(value)))
     return Facets(departments, audiences, bool(criteria.department) + bool(criteria.audience))
 
 
