@@ -49,14 +49,12 @@ class Matcher:
             self._matching.update(word for word in unknown if self._matches(word))
         return words & self._matching
 
-    def spans(self, text: str, start: int = 0, end: int | None = None,
-              words: Iterable[str] | None = None) -> list[tuple[int, int]]:
-        """Where the words the query looked for are in text[start:end].
-
-        `words`: the text's `distinct_words`, where they are known (else they are found)."""
+    def spans(self, text: str, words: Iterable[str], start: int = 0, end: int | None = None,
+              ) -> list[tuple[int, int]]:
+        """Where the words the query looked for are in text[start:end]; `words`: the text's
+        `distinct_words` (of all of it)."""
         end = len(text) if end is None else end
-        wanted = self._wanted(set(WORD_RE.findall(text, start, end) if words is None
-                                  else words))
+        wanted = self._wanted(set(words))
         if not wanted:
             return []
         return [match.span() for match in WORD_RE.finditer(text, start, end)
@@ -89,10 +87,6 @@ def segments(text: str, found: list[tuple[int, int]], start: int = 0,
     if position < end:
         pieces.append((text[position:end], False))
     return tuple(pieces)
-
-
-def highlight_all(text: str, matcher: Matcher, words: Iterable[str] | None = None) -> Segments:
-    return segments(text, matcher.spans(text, words=words))
 
 
 def scanned_parts(body_parts: Iterable[str]) -> tuple[str, ...]:
@@ -130,18 +124,19 @@ class ResultText:
 
 def highlighted(text: ResultText, matcher: Matcher) -> tuple[Segments, Segments]:
     """A result's title with its matches marked, and its `snippet`."""
-    return highlight_all(text.texts[0], matcher, text.words(0)), snippet(text, matcher)
+    title = text.texts[0]
+    return segments(title, matcher.spans(title, text.words(0))), snippet(text, matcher)
 
 
 def snippet(text: ResultText, matcher: Matcher) -> Segments:
     """The summary if it has a match (or the body has none), else the body around its first
     match (the body's parts looked through in turn)."""
     summary = text.texts[1]
-    found = matcher.spans(summary, words=text.words(1))
+    found = matcher.spans(summary, text.words(1))
     if found:
         return segments(summary, found)
     for n in range(2, len(text.texts)):
-        found = matcher.spans(text.texts[n], words=text.words(n))
+        found = matcher.spans(text.texts[n], text.words(n))
         if found:
             return _window(text.texts[n], found[0], matcher, text.words(n))
     return segments(summary, [])
@@ -158,7 +153,7 @@ def _window(body: str, first: tuple[int, int], matcher: Matcher,
     if end < len(body):
         space = body.rfind(" ", start, end)
         end = space if space > first[1] else end
-    pieces = segments(body, matcher.spans(body, start, end, words), start, end)
+    pieces = segments(body, matcher.spans(body, words, start, end), start, end)
     before = (("… ", False),) if start > 0 else ()
     after = ((" …", False),) if end < len(body) else ()
     return before + pieces + after

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.search.highlight import Matcher, ResultText, highlight_all, snippet
+from catalog.search.highlight import Matcher, ResultText, highlighted, snippet
 from catalog.search.query import BuiltQuery
 from catalog.search.schema import plain_text
 from catalog.search.text import fold, stem
@@ -18,6 +18,11 @@ def matcher(*words: str, prefixes: tuple[str, ...] = (), language: str = "de") -
 
 def marked(segments: tuple[tuple[str, bool], ...]) -> str:
     return "".join(f"[{text}]" if hit else text for text, hit in segments)
+
+
+def highlight_all(title: str, found: Matcher) -> tuple[tuple[str, bool], ...]:
+    """A result's title as the results page marks it."""
+    return highlighted(ResultText(title, "", ()), found)[0]
 
 
 def test_words_are_marked_as_typed_inflected_folded_and_inside_compounds():

@@ -216,4 +216,4 @@ def test_a_search_page_looks_for_its_limits_once_and_an_api_write_twice(client, 
     assert looked == [False]
     looked.clear()
     client.post("/api/v1/requests", json={})
-    assert looked[0] is True
+    assert looked == [True, False]
