@@ -1,9 +1,10 @@
-"""Words and times shared by every blueprint: request statuses and states, due times in the
-reader's zone, file sizes, and domain messages in the page's language."""
+"""Words and times shared by every blueprint, and every formatting filter: request statuses
+and states, due times in the reader's zone, business durations, feed times, file sizes,
+numbers, and domain messages in the page's language."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -12,7 +13,9 @@ from flask_babel import format_decimal, get_locale, get_timezone, gettext, ngett
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from catalog.durations import duration_parts
 from catalog.messages import Message
+from catalog.models import Department
 
 # Times in words, each the locale's own way of writing it (Babel's CLDR skeletons): "due" is
 # "Fri 3 Jan, 16:30" / "Fr., 3. Jan., 16:30" (the weekday helps more than the year for times a
@@ -140,10 +143,28 @@ def audience_group(audience: str) -> str:
     return str(AUDIENCE_GROUPS.get(audience, audience))
 
 
+def business_time(minutes: int, department: Department) -> str:
+    """e.g. "4 business hours", "3 business days", "30 business minutes"."""
+    amount, unit = duration_parts(minutes, department.day_minutes)
+    if unit == "days":
+        return ngettext("%(num)d business day", "%(num)d business days", amount)
+    if unit == "hours":
+        return ngettext("%(num)d business hour", "%(num)d business hours", amount)
+    return ngettext("%(num)d business minute", "%(num)d business minutes", amount)
+
+
+def rfc3339(value: datetime) -> str:
+    """A time as Atom writes it, in UTC: 2026-11-28T09:30:00Z (stored times may be naive UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(due=due_filter, stamp=stamp_filter, time_tag=time_tag,
                                  translate=translate_filter, filesize=filesize,
                                  datetime=datetime_filter, decimal=decimal_filter,
-                                 answer=answer_filter)
+                                 answer=answer_filter, business_time=business_time,
+                                 rfc3339=rfc3339)
     app.jinja_env.globals.update(status_name=status_name, state_name=state_name,
                                  priority_label=priority_name, audience_group=audience_group)

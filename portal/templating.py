@@ -1,21 +1,21 @@
-"""Template filters and globals: safe Markdown, business time in words, permissions."""
+"""Template filters and globals: safe Markdown, marked search text, offering links and
+commitment lines, permissions (formatting filters are in display.py)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from flask import Flask, g, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from catalog.durations import duration_parts
 from catalog.markdown import render_markdown
-from catalog.models import Department, Offering
+from catalog.models import Offering
 from catalog.permissions import can
 
+from .display import business_time
 from .form_errors import field_errors
 from .page_links import page_links
 from .page_urls import url_with
@@ -24,16 +24,6 @@ from .security_headers import markdown_image_sources
 
 def markdown_filter(text: str | None) -> Markup:
     return Markup(render_markdown(text, markdown_image_sources()))
-
-
-def business_time(minutes: int, department: Department) -> str:
-    """e.g. "4 business hours", "3 business days", "30 business minutes"."""
-    amount, unit = duration_parts(minutes, department.day_minutes)
-    if unit == "days":
-        return ngettext("%(num)d business day", "%(num)d business days", amount)
-    if unit == "hours":
-        return ngettext("%(num)d business hour", "%(num)d business hours", amount)
-    return ngettext("%(num)d business minute", "%(num)d business minutes", amount)
 
 
 def commitment_line(offering: Offering) -> str:
@@ -89,13 +79,6 @@ def marked(segments: list[tuple[str, bool]]) -> Markup:
                            for text, matched in segments]))
 
 
-def rfc3339(value: datetime) -> str:
-    """A time as Atom writes it, in UTC: 2026-11-28T09:30:00Z (stored times may be naive UTC)."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
-
-
 def user_can(action: str, target: object = None) -> bool:
     return can(current_user, action, target)
 
@@ -105,9 +88,7 @@ def init_app(app: Flask) -> None:
 
     entry_texts.init_app(app)
     app.jinja_env.filters["markdown"] = markdown_filter
-    app.jinja_env.filters["business_time"] = business_time
     app.jinja_env.filters["marked"] = marked
-    app.jinja_env.filters["rfc3339"] = rfc3339
     app.jinja_env.globals.update(url_with=url_with, page_links=page_links, can=user_can,
                                  get_locale=get_locale, commitment_line=commitment_line,
                                  offering_url=offering_url, field_errors=field_errors)
