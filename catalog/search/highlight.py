@@ -16,6 +16,8 @@ Segments = tuple[tuple[str, bool], ...]
 SNIPPET_LENGTH = 180
 # Only the start of a long text is looked through for a match.
 SCAN_LENGTH = 800
+# Highlightings a result keeps (see ResultText).
+SHOWN_KEPT = 2
 
 
 class Matcher:
@@ -41,24 +43,25 @@ class Matcher:
             return True
         return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
 
-    def _wanted(self, words: set[str]) -> set[str]:
-        """The words of these that the query looked for."""
+    def wanted(self, words: Iterable[str]) -> frozenset[str]:
+        """The words of these (a text's `distinct_words`) that the query looked for."""
+        words = set(words)
         unknown = words - self._judged
         if unknown:
             self._judged |= unknown
             self._matching.update(word for word in unknown if self._matches(word))
-        return words & self._matching
+        return frozenset(words & self._matching)
 
-    def spans(self, text: str, words: Iterable[str], start: int = 0, end: int | None = None,
-              ) -> list[tuple[int, int]]:
-        """Where the words the query looked for are in text[start:end]; `words`: the text's
-        `distinct_words` (of all of it)."""
-        end = len(text) if end is None else end
-        wanted = self._wanted(set(words))
-        if not wanted:
-            return []
-        return [match.span() for match in WORD_RE.finditer(text, start, end)
-                if match.group() in wanted]
+
+def spans(text: str, wanted: frozenset[str], start: int = 0, end: int | None = None,
+          ) -> list[tuple[int, int]]:
+    """Where the words in `wanted` (a `Matcher`'s answer for the text) are in
+    text[start:end]."""
+    if not wanted:
+        return []
+    end = len(text) if end is None else end
+    return [match.span() for match in WORD_RE.finditer(text, start, end)
+            if match.group() in wanted]
 
 
 @lru_cache(maxsize=200_000)
@@ -106,13 +109,16 @@ def scanned_parts(body_parts: Iterable[str]) -> tuple[str, ...]:
 class ResultText:
     """What a result is highlighted from: its title, its summary and the start of its body
     (`scanned_parts`), each text's `distinct_words` worked out when first needed and kept
-    (a kept result is highlighted for many queries; most never need its body)."""
+    (a kept result is highlighted for many queries; most never need its body), and its last
+    highlightings by the words they marked (a new query mostly looks for words asked before:
+    the result then shows what an earlier one did)."""
 
-    __slots__ = ("texts", "_words")
+    __slots__ = ("texts", "_words", "_shown")
 
     def __init__(self, title: str, summary: str, body_parts: Iterable[str]) -> None:
         self.texts = (title, summary, *scanned_parts(body_parts))
         self._words: list[tuple[str, ...] | None] = [None] * len(self.texts)
+        self._shown: dict[object, tuple[Segments, Segments]] = {}
 
     def words(self, n: int) -> tuple[str, ...]:
         """The distinct words of the nth text (0 the title, 1 the summary, then the body)."""
@@ -123,28 +129,37 @@ class ResultText:
 
 
 def highlighted(text: ResultText, matcher: Matcher) -> tuple[Segments, Segments]:
-    """A result's title with its matches marked, and its `snippet`."""
-    title = text.texts[0]
-    return segments(title, matcher.spans(title, text.words(0))), snippet(text, matcher)
+    """A result's title with its matches marked, and a snippet: the summary if it has a
+    match (or the body has none), else the body around its first match (the body's parts
+    looked through in turn)."""
+    marked_title = matcher.wanted(text.words(0))
+    n, wanted = _snippet_source(text, matcher)
+    key = (marked_title, n, wanted)
+    found = text._shown.get(key)
+    if found is None:
+        title = text.texts[0]
+        found = (segments(title, spans(title, marked_title)),
+                 segments(text.texts[1], spans(text.texts[1], wanted)) if n == 1
+                 else _window(text.texts[n], wanted))
+        if len(text._shown) >= SHOWN_KEPT:
+            text._shown.clear()  # (not one dropped: another thread may be dropping it)
+        text._shown[key] = found
+    return found
 
 
-def snippet(text: ResultText, matcher: Matcher) -> Segments:
-    """The summary if it has a match (or the body has none), else the body around its first
-    match (the body's parts looked through in turn)."""
-    summary = text.texts[1]
-    found = matcher.spans(summary, text.words(1))
-    if found:
-        return segments(summary, found)
-    for n in range(2, len(text.texts)):
-        found = matcher.spans(text.texts[n], text.words(n))
-        if found:
-            return _window(text.texts[n], found[0], matcher, text.words(n))
-    return segments(summary, [])
+def _snippet_source(text: ResultText, matcher: Matcher) -> tuple[int, frozenset[str]]:
+    """Which text a snippet shows (1 the summary, then the body's parts) and the words of it
+    to mark: the first with a match, or the summary."""
+    for n in range(1, len(text.texts)):
+        wanted = matcher.wanted(text.words(n))
+        if wanted:
+            return n, wanted
+    return 1, frozenset()
 
 
-def _window(body: str, first: tuple[int, int], matcher: Matcher,
-            words: Iterable[str]) -> Segments:
+def _window(body: str, wanted: frozenset[str]) -> Segments:
     """About SNIPPET_LENGTH characters around the first match, cut at word boundaries."""
+    first = next(match.span() for match in WORD_RE.finditer(body) if match.group() in wanted)
     start = max(0, first[0] - SNIPPET_LENGTH // 4)
     if start:
         space = body.find(" ", start)
@@ -153,7 +168,7 @@ def _window(body: str, first: tuple[int, int], matcher: Matcher,
     if end < len(body):
         space = body.rfind(" ", start, end)
         end = space if space > first[1] else end
-    pieces = segments(body, matcher.spans(body, words, start, end), start, end)
+    pieces = segments(body, spans(body, wanted, start, end), start, end)
     before = (("… ", False),) if start > 0 else ()
     after = ((" …", False),) if end < len(body) else ()
     return before + pieces + after

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog.search.highlight import Matcher, ResultText, highlighted, snippet
+from catalog.search.highlight import Matcher, ResultText, highlighted
 from catalog.search.query import BuiltQuery
 from catalog.search.schema import plain_text
 from catalog.search.text import fold, stem
@@ -18,6 +18,10 @@ def matcher(*words: str, prefixes: tuple[str, ...] = (), language: str = "de") -
 
 def marked(segments: tuple[tuple[str, bool], ...]) -> str:
     return "".join(f"[{text}]" if hit else text for text, hit in segments)
+
+
+def snippet(text: ResultText, found: Matcher) -> tuple[tuple[str, bool], ...]:
+    return highlighted(text, found)[1]
 
 
 def highlight_all(title: str, found: Matcher) -> tuple[tuple[str, bool], ...]:
@@ -48,6 +52,22 @@ def test_the_summary_is_the_snippet_when_it_has_a_match_else_the_body_around_the
     assert "Wir richten den [Drucker] ein." in shown
     assert marked(snippet(ResultText("Drucker", "Hilfe am Arbeitsplatz", body),
                           matcher("Kaffee"))) == "Hilfe am Arbeitsplatz"
+
+
+def test_a_kept_result_shows_for_each_query_the_words_that_query_looked_for():
+    body = ["Vorher etwas Text. " * 6 + "Wir richten den Drucker im Büro ein. " + "Mehr. " * 30]
+    kept = ResultText("Drucker und Scanner", "Hilfe am Arbeitsplatz", body)
+    first = highlighted(kept, matcher("Drucker", "Kaffee"))
+    # Another query with the same words found is the same highlighting (kept, not redone) ...
+    assert highlighted(kept, matcher("Drucker", "Tee")) is first
+    # ... and one with other words found is its own, as often as the queries alternate.
+    for _ in range(3):
+        assert marked(highlighted(kept, matcher("Scanner"))[0]) == "Drucker und [Scanner]"
+        assert marked(highlighted(kept, matcher("Scanner"))[1]) == "Hilfe am Arbeitsplatz"
+        title, shown = highlighted(kept, matcher("Büro", "Drucker"))
+        assert marked(title) == "[Drucker] und Scanner"
+        assert "Wir richten den [Drucker] im [Büro] ein." in marked(shown)
+        assert highlighted(kept, matcher("Drucker", "Kaffee")) == first
 
 
 def test_a_word_is_judged_once_per_page_whatever_text_it_is_in():
