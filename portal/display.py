@@ -5,6 +5,7 @@ numbers, and domain messages in the page's language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_skeleton
@@ -16,6 +17,8 @@ from markupsafe import Markup, escape
 from catalog.durations import duration_parts
 from catalog.messages import Message
 from catalog.models import Department
+
+from .locale_memo import page_memo
 
 # Times in words, each the locale's own way of writing it (Babel's CLDR skeletons): "due" is
 # "Fri 3 Jan, 16:30" / "Fr., 3. Jan., 16:30" (the weekday helps more than the year for times a
@@ -139,8 +142,16 @@ def filesize(size: int) -> str:
 
 
 def audience_group(audience: str) -> str:
-    """One of the groups an offering is open to, in the page's language."""
-    return str(AUDIENCE_GROUPS.get(audience, audience))
+    """One of the groups an offering is open to, in the page's language (each language's
+    names translated once: a results page names them in its filters and cards)."""
+    return page_memo("audience_groups", lambda: _audience_groups(str(get_locale()))).get(
+        audience, audience)
+
+
+@cache
+def _audience_groups(locale: str) -> dict[str, str]:
+    """AUDIENCE_GROUPS translated, in the language of the page asking (`locale`)."""
+    return {audience: str(name) for audience, name in AUDIENCE_GROUPS.items()}
 
 
 def business_time(minutes: int, department: Department) -> str:

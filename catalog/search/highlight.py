@@ -14,6 +14,8 @@ from .text import WORD_RE, fold, stem
 # kept answers made of them are left alone by the garbage collector (see cache.py).
 Segments = tuple[tuple[str, bool], ...]
 SNIPPET_LENGTH = 180
+# What joins the parts of one word of WORD_RE: e-mail, s/4hana, o'neil.
+_JOINERS = frozenset("-./'’")
 # Only the start of a long text is looked through for a match.
 SCAN_LENGTH = 800
 # Highlightings a result keeps (see ResultText).
@@ -55,13 +57,40 @@ class Matcher:
 
 def spans(text: str, wanted: frozenset[str], start: int = 0, end: int | None = None,
           ) -> list[tuple[int, int]]:
-    """Where the words in `wanted` (a `Matcher`'s answer for the text) are in
-    text[start:end]."""
-    if not wanted:
-        return []
+    """Where the words in `wanted` (a `Matcher`'s answer for the text) are in text[start:end],
+    in order: as `WORD_RE` cuts the text into words, found by looking for the few words
+    wanted rather than going through all (a snippet has about 25 words, a query 1 or 2)."""
     end = len(text) if end is None else end
-    return [match.span() for match in WORD_RE.finditer(text, start, end)
-            if match.group() in wanted]
+    found = []
+    for word in wanted:
+        at = text.find(word, start, end)
+        while at >= 0:
+            stop = at + len(word)
+            if _starts_word(text, at) and _ends_word(text, stop):
+                found.append((at, stop))
+            at = text.find(word, at + 1, end)
+    found.sort()
+    return found
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether a word of WORD_RE starts here (not inside one: "mail" in "e-mail")."""
+    if at == 0:
+        return True
+    before = text[at - 1]
+    return not (_in_word(before) or (before in _JOINERS and at > 1 and _in_word(text[at - 2])))
+
+
+def _ends_word(text: str, stop: int) -> bool:
+    if stop == len(text):
+        return True
+    after = text[stop]
+    return not (_in_word(after) or (after in _JOINERS and stop + 1 < len(text)
+                                    and _in_word(text[stop + 1])))
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches
 
 
 @lru_cache(maxsize=200_000)
@@ -159,7 +188,7 @@ def _snippet_source(text: ResultText, matcher: Matcher) -> tuple[int, frozenset[
 
 def _window(body: str, wanted: frozenset[str]) -> Segments:
     """About SNIPPET_LENGTH characters around the first match, cut at word boundaries."""
-    first = next(match.span() for match in WORD_RE.finditer(body) if match.group() in wanted)
+    first = spans(body, wanted)[0]
     start = max(0, first[0] - SNIPPET_LENGTH // 4)
     if start:
         space = body.find(" ", start)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from catalog.search.highlight import Matcher, ResultText, highlighted
+from catalog.search.highlight import Matcher, ResultText, highlighted, spans
 from catalog.search.query import BuiltQuery
 from catalog.search.schema import plain_text
-from catalog.search.text import fold, stem
+from catalog.search.text import WORD_RE, fold, stem
 
 
 def matcher(*words: str, prefixes: tuple[str, ...] = (), language: str = "de") -> Matcher:
@@ -84,3 +84,18 @@ def test_a_snippet_reads_markdown_as_text_without_stray_spaces():
     assert plain_text("Log in at your new desk **the same day**. Ask _us_, or see `VPN`!") \
         == "Log in at your new desk the same day. Ask us, or see VPN!"
     assert plain_text("Between letters: snake_case, a**b") == "Between letters: snake case, a b"
+
+
+def test_marked_words_are_whole_words_as_the_index_cuts_them():
+    texts = ["E-Mail und Mail: die mail-Adresse, mail.", "s/4hana S/4HANA 4hana", "o'neil neil",
+             "snake_case case _case case_", "Größe größe-Tabelle Größe.", "a-b a b-a b- -a",
+             "Straße…Straße", "x.y x y..x", "2026 2026-11 11", "mail" * 3 + " mail"]
+    for text in texts:
+        words = set(WORD_RE.findall(text))
+        for wanted in [*({w} for w in words), words, {"mail", "E-Mail", "case", "a", "b"}]:
+            expected = [m.span() for m in WORD_RE.finditer(text) if m.group() in wanted]
+            assert spans(text, frozenset(wanted)) == expected, (text, wanted)
+            middle = len(text) // 2
+            # Of a part of the text, the whole words that lie in it.
+            assert spans(text, frozenset(wanted), 0, middle) == \
+                [span for span in expected if span[1] <= middle]

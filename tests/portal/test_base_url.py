@@ -4,6 +4,7 @@ hosts that are not trusted are refused with 400."""
 from __future__ import annotations
 
 import pytest
+from flask import url_for
 
 from tests import factories
 
@@ -79,3 +80,22 @@ def test_links_outside_a_request_follow_the_base_url(make_app, vpn):
     app = make_app(BASE_URL=BASE)
     with app.app_context():  # e.g. a command writing a report
         assert url_for("browse.permalink", offering_id=vpn.id) == f"{BASE}/o/{vpn.id}"
+
+
+def test_fixed_addresses_are_built_once_yet_follow_the_base_url_and_the_context(make_app):
+    app = make_app(BASE_URL="https://portal.example.com/it-portal")
+    with app.test_request_context("/"):
+        assert url_for("browse.departments") == "/it-portal/departments/"
+        assert url_for("browse.departments", _external=True) == \
+            "https://portal.example.com/it-portal/departments/"
+        assert url_for("static", filename="css/portal.css") == \
+            "/it-portal/static/css/portal.css"
+        assert url_for("static", filename="js/portal.js") == "/it-portal/static/js/portal.js"
+    with app.app_context():  # mail and commands: absolute
+        assert url_for("browse.departments") == \
+            "https://portal.example.com/it-portal/departments/"
+    app.config["BASE_URL"] = "https://catalog.example.com"
+    with app.test_request_context("/"):
+        assert url_for("browse.departments") == "/departments/"
+        assert url_for("browse.departments", _external=True) == \
+            "https://catalog.example.com/departments/"

@@ -74,6 +74,12 @@ def test_audience_facet_counts_and_filters(client, catalog):
     assert titles(empty) == []
     assert "with these filters" in empty
     assert 'href="/search?q=Urlaub">Search all departments and audiences' in empty
+    # Each page in its reader's language, German and English alternating on one process.
+    for _ in range(2):
+        german = client.get("/search?q=Urlaub", headers={"Accept-Language": "de"})
+        assert re.search(r'audience=employee">Mitarbeitende <span class="facet-count">',
+                         german.get_data(as_text=True))
+        assert 'audience=employee">Employees <span' in page(client, "q=Urlaub")
 
 
 def test_results_are_paginated(client, session, make_department, make_offering):
