@@ -3,17 +3,19 @@ commitment lines, permissions (formatting filters are in display.py)."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
 from flask import Flask, g, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from catalog.markdown import render_markdown
 from catalog.models import Offering
 from catalog.permissions import can
+from catalog.search.highlight import Segments
 
 from .display import business_time
 from .form_errors import field_errors
@@ -70,13 +72,14 @@ def offering_url(offering: Offering) -> str:
     return g.offering_url(offering.department.slug, offering.slug)
 
 
-def marked(segments: list[tuple[str, bool]]) -> Markup:
+def marked(segments: Segments) -> Markup:
     """Text cut into (text, matched) pieces by catalog.search, the matched pieces marked.
 
-    Each piece is escaped and joined as plain text, then wrapped once: Markup's own % and
-    join escape through Python helpers, three times the cost (a results page marks 40)."""
-    return Markup("".join([f"<mark>{escape(text)}</mark>" if matched else escape(text)
-                           for text, matched in segments]))
+    Each piece is escaped (the standard library's escape: markupsafe's makes a Markup of
+    each) and joined as plain text, then wrapped once: Markup's own % and join escape
+    through Python helpers, three times the cost (a results page marks 40)."""
+    return Markup("".join([f"<mark>{html.escape(text)}</mark>" if matched
+                           else html.escape(text) for text, matched in segments]))
 
 
 def user_can(action: str, target: object = None) -> bool:
@@ -88,7 +91,6 @@ def init_app(app: Flask) -> None:
 
     entry_texts.init_app(app)
     app.jinja_env.filters["markdown"] = markdown_filter
-    app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals.update(url_with=url_with, page_links=page_links, can=user_can,
                                  get_locale=get_locale, commitment_line=commitment_line,
                                  offering_url=offering_url, field_errors=field_errors)
