@@ -234,3 +234,15 @@ def test_an_expired_session_is_anonymous(app, client, session, emma):
 
     assert shows_anonymous_view(client)
     assert not signed_in(replay(app, remember_cookie=remember_cookie))
+
+
+def test_a_new_secret_key_ends_sessions_signed_with_the_old_one_unless_it_falls_back(
+        app, client, emma):
+    login(client)
+    assert signed_in(client)
+    old = app.secret_key
+    app.secret_key = "a new secret key"
+    assert not signed_in(client)
+    login(client)
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old, ["a new secret key"]
+    assert signed_in(client)  # signed with the key that is now the fallback
