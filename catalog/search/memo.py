@@ -49,6 +49,22 @@ class Memo:
             self.hits += 1
             return found[0]
 
+    def get_each(self, keys: list[object]) -> list[object | None]:
+        """`get` of each key, in order (one lock for a page of results)."""
+        found: list[object | None] = []
+        with self._lock:
+            entries = self._entries
+            for key in keys:
+                entry = entries.get(key)
+                if entry is None:
+                    self.misses += 1
+                    found.append(None)
+                else:
+                    entries.move_to_end(key)
+                    self.hits += 1
+                    found.append(entry[0])
+        return found
+
     def put(self, key: object, value: object, weight: int = 1) -> None:
         weight = max(1, weight)
         if weight > self.limit:

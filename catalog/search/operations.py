@@ -176,8 +176,7 @@ def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[
             else {}
     found: dict[int, PageRow] = {}
     missing = []
-    for offering_id in ids:
-        kept = rows.get(offering_id)
+    for offering_id, kept in zip(ids, rows.get_each(ids), strict=True):  # type: ignore[arg-type]
         if kept is None:
             missing.append(offering_id)
         else:

@@ -44,7 +44,7 @@ def result_cards(results: SearchResults, audience: str | None, link_marker: str)
     kept: Memo = current_app.extensions["result_cards"]
     state, locale = results.state, str(get_locale())
     keys = [(state, hit.offering.id, locale, audience, link_marker) for hit in results.hits]
-    cards = [kept.get(key) if state is not None else None for key in keys]
+    cards = kept.get_each(keys) if state is not None else [None] * len(keys)
     missing = [n for n, card in enumerate(cards) if card is None]
     if missing:  # rendered in one go: a template's own set-up costs as much as a card
         html = render_template("search/_hits.html", audience=audience,

@@ -75,6 +75,10 @@ def test_the_memo_is_bounded_by_weight_least_recently_used_first():
     memo.put("huge", 4, 11)  # more than the whole memo: not kept, nothing dropped for it
     assert memo.get("huge") is None and len(memo) == 2
     assert memo.remember("d", lambda: 5, lambda value: 2) == 5 and memo.weight == 10
+    # Several at once, as a results page asks: each found one becomes the most recently used.
+    assert memo.get_each(["c", "x", "a"]) == [3, None, 1]
+    memo.put("e", 6, 4)  # drops the least recently used: d, then c
+    assert memo.get_each(["d", "c", "a", "e"]) == [None, None, 1, 6]
 
 
 def test_offerings_shown_once_are_not_read_again_until_the_catalog_changes(
