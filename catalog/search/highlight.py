@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
@@ -30,8 +31,10 @@ class Matcher:
         self.words = built.words
         self.stems = built.stems[language]
         self.prefixes = tuple(built.prefixes)
-        # A compound that contains a word of the query: "Verwaltung" in "Benutzerverwaltung".
-        self.inner = tuple(s for s in self.stems if len(s) > MIN_PART)
+        # A compound that contains a word of the query: "Verwaltung" in "Benutzerverwaltung"
+        # (one pattern for all: looked for in C, in every long word of a page).
+        inner = sorted(s for s in self.stems if len(s) > MIN_PART)
+        self._inner = re.compile("|".join(map(re.escape, inner))).search if inner else None
         # Words judged so far and those of them that match: each word once per page (a page
         # looks through about 700), and a text without a match costs only set operations.
         self._judged: set[str] = set()
@@ -43,7 +46,8 @@ class Matcher:
             return True
         if self.prefixes and folded.startswith(self.prefixes):
             return True
-        return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
+        return (self._inner is not None and len(folded) >= 2 * MIN_PART
+                and self._inner(folded) is not None)
 
     def wanted(self, words: Iterable[str]) -> frozenset[str]:
         """The words of these (a text's `distinct_words`) that the query looked for."""

@@ -47,6 +47,26 @@ class Matches(NamedTuple):
         return len(self.docs)
 
 
+def clause_key(query: Query) -> object:
+    """What a clause's scores are remembered under: equal for equal clauses, and cheap to
+    hash and compare.
+
+    Whoosh hashes and compares a query through its whole tree in Python at every look-up (a
+    memo's look-up is two); a clause's key is worked out once and kept on it (clauses are not
+    changed once built). A word's clause is shared by every query of the word, so the clause
+    a new query combines anew (a word with its synonyms) is keyed by the keys of its words'."""
+    key = query.__dict__.get("_scores_key")
+    if key is None:
+        if isinstance(query, (Or, And)):
+            key = (type(query), query.boost, tuple(clause_key(q) for q in query.subqueries))
+        elif isinstance(query, Term):
+            key = (Term, query.fieldname, query.text, query.boost)
+        else:
+            return query  # (a phrase) as Whoosh compares it
+        query._scores_key = key  # type: ignore[attr-defined]
+    return key
+
+
 def matches(scores: Scores) -> Matches:
     """A scores dict as arrays, documents ascending."""
     docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
@@ -96,11 +116,12 @@ class Evaluation:
 
         Scores cut short by the deadline are not kept."""
         memo = self.view.memo.scores
-        found = memo.get(query)
+        key = clause_key(query)
+        found = memo.get(key)
         if found is None:
             found = matches(self.scores(query))
             if not self.deadline.passed:
-                memo.put(query, found, len(found))
+                memo.put(key, found, len(found))
         return found  # type: ignore[return-value]
 
     def scores(self, query: Query, factor: float = 1.0) -> Scores:

@@ -5,11 +5,12 @@ were cut short by the time limit."""
 from __future__ import annotations
 
 import pytest
+from whoosh.query import And, Or, Term
 
 from catalog.search import SearchIndex, criteria, parse_query, search
 from catalog.search.memo import Memo
 from catalog.search.query import QueryBuilder
-from catalog.search.scoring import Deadline, Evaluation
+from catalog.search.scoring import Deadline, Evaluation, clause_key
 from tests.search_fixtures import load_search_catalog
 
 QUERIES = ["Urlaub", "laptop", "Urlaub laptop", "laptop Urlaub", "Labtop", "Labtop kaputt",
@@ -59,9 +60,9 @@ def test_scores_cut_short_are_not_kept(index, session):
         late = Deadline(0.0)
         late.check()
         assert len(Evaluation(view, late).clause(clause)) == 0
-        assert view.memo.scores.get(clause) is None
+        assert view.memo.scores.get(clause_key(clause)) is None
         scores = Evaluation(view, Deadline(10.0)).clause(clause)
-        assert len(scores) and view.memo.scores.get(clause) is scores
+        assert len(scores) and view.memo.scores.get(clause_key(clause)) is scores
 
 
 def test_the_memo_is_bounded_by_weight_least_recently_used_first():
@@ -103,3 +104,15 @@ def test_offerings_shown_once_are_not_read_again_until_the_catalog_changes(
     titles = [h.offering.title for h in
               search(index, session, criteria("kaputt Laptop"), spelling=False).hits]
     assert "Laptop, renewed" in titles
+
+
+def test_equal_clauses_share_their_scores_and_different_ones_do_not():
+    word = Or([Term("title_de", "drucker"), Term("body_de", "drucker", boost=0.5)])
+    other = Or([Term("title_de", "drucker"), Term("body_de", "drucker", boost=0.7)])
+    # A word with its synonyms, combined anew for each query, from the word's own clause.
+    assert clause_key(Or([word, Term("title_en", "printer")])) == \
+        clause_key(Or([word, Term("title_en", "printer")]))
+    assert clause_key(Or([word, Term("title_en", "printer")])) != \
+        clause_key(Or([other, Term("title_en", "printer")]))
+    assert clause_key(Or([word])) != clause_key(And([word]))
+    assert clause_key(Or([word], boost=2.0)) != clause_key(Or([word]))
