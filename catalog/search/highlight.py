@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
@@ -31,10 +30,8 @@ class Matcher:
         self.words = built.words
         self.stems = built.stems[language]
         self.prefixes = tuple(built.prefixes)
-        # A compound that contains a word of the query: "Verwaltung" in "Benutzerverwaltung"
-        # (one pattern for all: looked for in C, in every long word of a page).
-        inner = sorted(s for s in self.stems if len(s) > MIN_PART)
-        self._inner = re.compile("|".join(map(re.escape, inner))).search if inner else None
+        # A compound that contains a word of the query: "Verwaltung" in "Benutzerverwaltung".
+        self.inner = tuple(s for s in self.stems if len(s) > MIN_PART)
         # Words judged so far and those of them that match: each word once per page (a page
         # looks through about 700), and a text without a match costs only set operations.
         self._judged: set[str] = set()
@@ -46,8 +43,7 @@ class Matcher:
             return True
         if self.prefixes and folded.startswith(self.prefixes):
             return True
-        return (self._inner is not None and len(folded) >= 2 * MIN_PART
-                and self._inner(folded) is not None)
+        return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
 
     def wanted(self, words: Iterable[str]) -> frozenset[str]:
         """The words of these (a text's `distinct_words`) that the query looked for."""
