@@ -21,8 +21,9 @@ DEFAULT_WEIGHT = 200_000
 DEFAULT_WORDS = 20_000
 # Entries kept per index view for result pages: offerings with the start of their bodies, and
 # their departments (about 3.5 KB an offering, 4.4 KB once the words of all its texts were
-# needed: measured with tracemalloc, see operations.page_offerings): a catalog of 10,000
-# offerings is kept whole once its pages were shown.
+# needed: measured with tracemalloc, see operations.page_offerings; about 1.6 KB more for its
+# last highlighting, see highlight.ResultText): a catalog of 10,000 offerings is kept whole
+# once its pages were shown, in about 60 MB per process.
 DEFAULT_ROWS = 20_000
 
 T = TypeVar("T")
