@@ -4,7 +4,7 @@ done by the clock comes more often per page) where seconds on a shared machine m
 quarter.
 
     .venv/bin/python benchmarks/search_instructions.py [--offerings 10000] [--requests 200]
-                                                       [--warm-up 1500]
+                                                       [--warm-up 1500] [--phases]
 
 Needs valgrind (`apt-get install valgrind`); takes about two minutes. Builds the throughput
 benchmark's catalog and a signed-in employee's session in this process (benchmarks/search.py,
@@ -20,7 +20,7 @@ where they go: each phase of a search page (`PHASES`, wrapped where
 they are looked up) has callgrind write its count at the phase's start and end, and each
 phase is charged what ran while it was the innermost one (its own part: the rendering of
 cards inside the cards' phase is the cards', not the page's). "outside" is what no phase
-covers: Flask's test client and the view's decorators' own code.
+covers: Flask's test client; the view's decorators' own code is `dispatch_request`'s.
 """
 
 from __future__ import annotations
