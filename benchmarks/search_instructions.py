@@ -187,14 +187,14 @@ def main() -> None:
                 args.marker)
         return
     instance, cookie = prepare(args.offerings)
-    work = Path(tempfile.mkdtemp(prefix="search-phases-"))
+    work = Path(tempfile.mkdtemp(prefix="search-phases-")) if args.phases else None
     marking = []
-    if args.phases:
+    if work is not None:
         (work / "marker.c").write_text(MARKER)
         subprocess.run(["cc", "-O2", "-shared", "-fPIC", "-o", str(work / "marker.so"),
                         str(work / "marker.c")], check=True)
         marking = ["--marker", str(work / "marker.so")]
-    out = str(work / "callgrind.out") if args.phases else "/dev/null"
+    out = str(work / "callgrind.out") if work is not None else "/dev/null"
     run = subprocess.run(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
          "--dump-instr=no", "--dump-line=no", sys.executable, __file__,
@@ -205,7 +205,7 @@ def main() -> None:
     print(f"{args.offerings} offerings, {args.warm_up} new queries before, "
           f"{args.requests} counted: {collected / args.requests / 1e6:.2f} M instructions "
           f"per signed-in search page with a new query")
-    if args.phases:
+    if work is not None:
         spent = phase_counts(work)
         shutil.rmtree(work)
         for label, instructions in spent.most_common():

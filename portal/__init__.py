@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import base_url, input_limits
+from . import base_url, cookie_sessions, input_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "catalog" / "migrations"
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.session_interface = cookie_sessions.CookieSessions()
     from catalog import audit
     from catalog.commitments import breakdown_rollups, rollups
 

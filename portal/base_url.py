@@ -16,8 +16,6 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import MapAdapter
 
-from .cookie_sessions import CookieSessions
-
 # Trusted besides the base URL's host when PORTAL_TRUSTED_HOSTS is not set: `make run`, tests.
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
 # Marks a request whose Host header named an untrusted host (in its WSGI environment).
@@ -28,12 +26,10 @@ class Portal(Flask):
     """Flask whose URL building starts from PORTAL_BASE_URL (scheme, host and path prefix).
 
     So an address without variable parts (a page's, a static file's) is the same for every
-    request: each is built once (`url_for`), not about ten times per page. Its session
-    cookies are signed as Flask's (`cookie_sessions`)."""
+    request: each is built once (`url_for`), not about ten times per page."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.session_interface = CookieSessions()
         self._fixed_urls: dict[tuple[object, ...], str] = {}
 
     def url_for(self, endpoint: str, *, _anchor: str | None = None,

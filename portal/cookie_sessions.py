@@ -13,6 +13,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 
 class CookieSessions(SecureCookieSessionInterface):
+    """Flask's session interface (`app.session_interface`), its serializer kept."""
+
     def __init__(self) -> None:
         self._serializer: tuple[object, URLSafeTimedSerializer | None] | None = None
 

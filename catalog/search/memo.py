@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 # Document scores kept per index view (about 20 MB at most: one dict entry per score).
@@ -40,31 +40,24 @@ class Memo:
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: object) -> object | None:
+    def get(self, key: Hashable) -> object | None:
         with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return found[0]
+            return self._found(key)
 
-    def get_each(self, keys: list[object]) -> list[object | None]:
+    def get_each(self, keys: Sequence[Hashable]) -> list[object | None]:
         """`get` of each key, in order (one lock for a page of results)."""
-        found: list[object | None] = []
         with self._lock:
-            entries = self._entries
-            for key in keys:
-                entry = entries.get(key)
-                if entry is None:
-                    self.misses += 1
-                    found.append(None)
-                else:
-                    entries.move_to_end(key)
-                    self.hits += 1
-                    found.append(entry[0])
-        return found
+            return [self._found(key) for key in keys]
+
+    def _found(self, key: Hashable) -> object | None:
+        """The value of the key, now the most recently used (the lock held)."""
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return found[0]
 
     def put(self, key: object, value: object, weight: int = 1) -> None:
         weight = max(1, weight)

@@ -176,7 +176,7 @@ def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[
             else {}
     found: dict[int, PageRow] = {}
     missing = []
-    for offering_id, kept in zip(ids, rows.get_each(ids), strict=True):  # type: ignore[arg-type]
+    for offering_id, kept in zip(ids, rows.get_each(ids), strict=True):
         if kept is None:
             missing.append(offering_id)
         else:
