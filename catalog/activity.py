@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from .models import CatalogState, Feedback, FollowUp, RequestEvent, ServiceAction, Thanks
+from .prepared import Prepared
 
 # The mark's parts, as columns another statement can select too (a signed-in page view reads
 # them with the session's viewer, see catalog.people.sessions.viewer_for_session).
@@ -28,8 +29,9 @@ MARK_COLUMNS = (
     select(func.max(FollowUp.answered_at)).scalar_subquery(),
     select(func.max(ServiceAction.id)).scalar_subquery(),  # actions shown on department pages
 )
-# Built once: this runs on every cached page view, and building it costs more than running it.
-_MARK = select(*MARK_COLUMNS)
+# Built once and run on the driver's cursor: this runs on every cached page view, and building
+# it, or SQLAlchemy's work around running it, costs more than running it.
+_MARK = Prepared(select(*MARK_COLUMNS))
 
 
 def format_mark(values: Sequence[object]) -> str:
@@ -37,9 +39,9 @@ def format_mark(values: Sequence[object]) -> str:
     return ":".join("" if value is None else str(value) for value in values).replace(" ", "T")
 
 
-def activity_mark(session: Session) -> str:
+def activity_mark(source: Session | Engine) -> str:
     """A short text that changes whenever a catalog page could show something new."""
-    return format_mark(session.connection().execute(_MARK).one())
+    return format_mark(_MARK.rows(source, {})[0])
 
 
 def revision_of(mark: str) -> int:

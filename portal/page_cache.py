@@ -28,7 +28,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from catalog.activity import activity_mark, revision_of
 
 from .auth.identity import session_viewer, viewer
-from .extensions import db
+from .extensions import reading_bind
 from .i18n import choose_locale
 
 cache = Cache()
@@ -69,7 +69,7 @@ def page_key(params: Sequence[str] = ()) -> str:
         g.personal_key = (person.id, mark, locale, who)
         g.nav_key = nav_key(person.id, person.name, person.manages, locale, person.approves)
     else:
-        mark, locale = activity_mark(db.session), str(get_locale())
+        mark, locale = activity_mark(reading_bind()), str(get_locale())
         person = viewer()
         if person is not None:
             who = variant(person.audience, person.is_admin, person.roles, person.timezone)

@@ -16,7 +16,7 @@ from catalog.people import accounts, sessions, tokens
 
 from ..changes import saving
 from ..errors import json_error
-from ..extensions import db, login_manager
+from ..extensions import db, login_manager, reading_bind
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -98,7 +98,7 @@ def session_viewer() -> tuple[sessions.Viewer, str] | None:
     is not what identifies the request (a token, the proxy, a remember-me cookie alone) or
     where the account has been loaded already."""
     found = None if "_login_user" in g else cookie_session_account()
-    return None if found is None else sessions.viewer_for_session(db.session, *found)
+    return None if found is None else sessions.viewer_for_session(reading_bind(), *found)
 
 
 def viewer() -> sessions.Viewer | None:

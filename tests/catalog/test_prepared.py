@@ -1,0 +1,116 @@
+"""Statements run on the driver's cursor (catalog/prepared.py) answer what SQLAlchemy would, on
+SQLite and PostgreSQL (the PostgreSQL suite runs this file too)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, event, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from catalog.activity import MARK_COLUMNS, activity_mark, format_mark
+from catalog.models import User, utcnow
+from catalog.people import sessions
+from catalog.prepared import Prepared
+from tests import factories
+
+USERS_SIGNED_IN_AFTER = (
+    select(User.id, User.name, User.is_admin, User.active, User.locale, User.last_sign_in_at)
+    .where(User.last_sign_in_at > bindparam("since")).order_by(User.id))
+
+
+@pytest.fixture
+def signed_in(session: Session) -> list[User]:
+    now = utcnow()
+    users = [factories.make_user(session, name="Ada Admin", is_admin=True),
+             factories.make_user(session, name="Ben Busy"),
+             factories.make_user(session, name="Carl Earlier")]
+    users[0].locale = "de"
+    users[0].last_sign_in_at = now - timedelta(minutes=5)
+    users[1].last_sign_in_at = now - timedelta(minutes=1, microseconds=250)
+    users[2].last_sign_in_at = now - timedelta(days=3)
+    session.commit()
+    return users
+
+
+def test_rows_are_what_sqlalchemy_gives(session, signed_in, engine):
+    """Booleans, None, times with their zone, and a time as parameter, converted alike."""
+    since = utcnow() - timedelta(hours=1)
+    session.close()  # no transaction begun: the driver's cursor answers
+    found = Prepared(USERS_SIGNED_IN_AFTER).rows(session, {"since": since})
+    assert not session.in_transaction()
+    with engine.connect() as connection:
+        expected = [tuple(row) for row in connection.execute(USERS_SIGNED_IN_AFTER,
+                                                              {"since": since})]
+    assert found == expected
+    assert Prepared(USERS_SIGNED_IN_AFTER).rows(engine, {"since": since}) == expected
+    assert [row[1] for row in found] == ["Ada Admin", "Ben Busy"]
+    assert found[0][2] is True or found[0][2] == 1
+    assert found[1][4] is None
+    assert found[0][5] == signed_in[0].last_sign_in_at
+    assert found[0][5].utcoffset() == timedelta(0)
+
+
+def test_the_activity_mark_is_the_one_sqlalchemy_reads(session, engine):
+    """Cached pages are keyed by the mark: both ways of reading it must spell it alike."""
+    factories.make_department(session, slug="it")
+    session.commit()
+    session.close()
+    mark = activity_mark(session)
+    with engine.connect() as connection:
+        assert mark == format_mark(connection.execute(select(*MARK_COLUMNS)).one())
+
+
+def test_inside_a_transaction_it_sees_what_the_transaction_wrote(session, signed_in):
+    late = factories.make_user(session, name="Dora Draft")
+    late.last_sign_in_at = utcnow()
+    session.flush()  # not committed: only this session's transaction sees it
+    found = Prepared(USERS_SIGNED_IN_AFTER).rows(
+        session, {"since": utcnow() - timedelta(hours=1)})
+    assert "Dora Draft" in [row[1] for row in found]
+    session.rollback()
+
+
+def test_statements_are_counted_where_someone_listens(session, signed_in, engine):
+    """Through a session or an engine alike."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args):  # noqa: ANN001, ANN002
+        seen.append(sql)
+
+    session.close()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        Prepared(USERS_SIGNED_IN_AFTER).rows(session, {"since": utcnow()})
+        Prepared(USERS_SIGNED_IN_AFTER).rows(engine, {"since": utcnow()})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 2 and all("last_sign_in_at" in sql for sql in seen)
+
+
+def test_a_driver_error_is_sqlalchemys_and_returns_the_connection(session, engine):
+    missing = Table("no_such_table", MetaData(), Column("id", Integer))
+    session.close()
+    before = engine.pool.checkedout()
+    with pytest.raises(DBAPIError):
+        Prepared(select(missing.c.id)).rows(session, {})
+    with pytest.raises(DBAPIError):
+        Prepared(select(missing.c.id)).rows(engine, {})
+    assert engine.pool.checkedout() == before
+
+
+def test_a_session_check_reads_the_viewer_and_ends_with_the_session(session, signed_in):
+    ada = signed_in[0]
+    factories.make_department(session, slug="it")
+    key = sessions.start_session(session, ada, lifetime=timedelta(hours=1))
+    session.commit()
+    session.close()
+    viewer, mark = sessions.viewer_for_session(session, ada.id, key)
+    assert (viewer.name, viewer.is_admin, viewer.locale) == ("Ada Admin", True, "de")
+    assert mark == activity_mark(session)
+    sessions.end_session(session, key)
+    session.commit()
+    session.close()
+    assert sessions.viewer_for_session(session, ada.id, key) is None
