@@ -92,7 +92,10 @@ class DepartmentRole(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    # Indexed: every signed-in page reads the viewer's roles (the unique constraint's index
+    # starts with the department).
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
     role: Mapped[str] = mapped_column(String(10))
 
     department: Mapped[Department] = relationship(back_populates="roles")

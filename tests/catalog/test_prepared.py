@@ -114,3 +114,17 @@ def test_a_session_check_reads_the_viewer_and_ends_with_the_session(session, sig
     session.commit()
     session.close()
     assert sessions.viewer_for_session(session, ada.id, key) is None
+
+
+def test_the_session_check_reads_only_by_index(engine):
+    """It runs on every signed-in page: no table it reads is scanned whole (a company has
+    thousands of sessions, roles and requests)."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the query plan read here is SQLite's")
+    sql = str(sessions._VIEWER_FOR_SESSION.statement.compile(dialect=engine.dialect))
+    with engine.connect() as connection:
+        plan = [row[3] for row in connection.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, ("key", 1, "2026-01-01 00:00:00.000000"))]
+    scanned = [step for step in plan if step.startswith("SCAN")
+               and not step.startswith("SCAN catalog_state")]  # one row
+    assert not scanned, plan
