@@ -83,6 +83,7 @@ class Prepared:
                 connection.invalidate(error)
             raise DBAPIError.instance(compiled.sql, arguments, error,
                                       engine.dialect.loaded_dbapi.Error,
+                                      hide_parameters=engine.hide_parameters,
                                       dialect=engine.dialect) from error
         finally:
             connection.close()

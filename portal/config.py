@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Passed to SQLAlchemy's create_engine. None: a database server's pooled connections are
     # tested before use (pool_pre_ping); a SQLite file's need no test (a statement per request).
+    # Either way hide_parameters is on unless set: a database error's message (logged) names
+    # the statement but not its values, which can be people's (e-mail addresses, names).
     "SQLALCHEMY_ENGINE_OPTIONS": None,
 
     # Pages
@@ -218,6 +220,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["SQLALCHEMY_ENGINE_OPTIONS"] is None:
         sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {} if sqlite else {"pool_pre_ping": True}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 65536
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)

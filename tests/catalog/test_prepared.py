@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, event, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, event, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -91,14 +91,23 @@ def test_statements_are_counted_where_someone_listens(session, signed_in, engine
 
 
 def test_a_driver_error_is_sqlalchemys_and_returns_the_connection(session, engine):
-    missing = Table("no_such_table", MetaData(), Column("id", Integer))
+    """And, like SQLAlchemy's with the portal's settings, it names no values: error messages
+    are logged, and values can be people's."""
+    missing = Table("no_such_table", MetaData(), Column("id", Integer),
+                    Column("email", String(100)))
+    statement = select(missing.c.id).where(missing.c.email == bindparam("email"))
     session.close()
     before = engine.pool.checkedout()
-    with pytest.raises(DBAPIError):
-        Prepared(select(missing.c.id)).rows(session, {})
-    with pytest.raises(DBAPIError):
-        Prepared(select(missing.c.id)).rows(engine, {})
+    with pytest.raises(DBAPIError) as through_session:
+        Prepared(statement).rows(session, {"email": "emma@example.com"})
+    with pytest.raises(DBAPIError) as through_engine:
+        Prepared(statement).rows(engine, {"email": "emma@example.com"})
+    with pytest.raises(DBAPIError) as by_sqlalchemy, engine.connect() as connection:
+        connection.execute(statement, {"email": "emma@example.com"})
     assert engine.pool.checkedout() == before
+    for raised in (through_session, through_engine, by_sqlalchemy):
+        assert "no_such_table" in str(raised.value)
+        assert "emma@example.com" not in str(raised.value)
 
 
 def test_a_session_check_reads_the_viewer_and_ends_with_the_session(session, signed_in):
