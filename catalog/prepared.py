@@ -16,6 +16,7 @@ that they reach the same error pages.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -25,17 +26,33 @@ from sqlalchemy import Engine, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True)
 class _Compiled:
+    compiled: SQLCompiler
     sql: str
     names: tuple[str, ...]  # the parameters, in the order a positional driver takes them
     positional: bool
     binds: dict[str, Processor]
+    expanding: bool  # a list parameter (`bindparam(..., expanding=True)`, for IN)
     columns: tuple[Processor, ...] | None  # None until the first run saw the cursor's types
+
+    def arguments(self, params: Mapping[str, Any]) -> tuple[str, Any]:
+        """The SQL and the driver's parameters for these values."""
+        sql, names, binds = self.sql, self.names, self.binds
+        if self.expanding:  # one placeholder per list item, as SQLAlchemy renders them
+            state = self.compiled.construct_expanded_state(dict(params))
+            sql, binds = state.statement, {**binds, **state.processors}
+            params = {name: value for name, value in state.parameters.items()
+                      if name not in state.parameter_expansion}
+            names = tuple(state.positiontup or params)
+        values = {name: value if (convert := binds.get(name)) is None else convert(value)
+                  for name, value in params.items()}
+        return sql, [values[name] for name in names] if self.positional else values
 
 
 class Prepared:
@@ -64,25 +81,26 @@ class Prepared:
             with engine.connect() as connection:
                 return [tuple(row) for row in connection.execute(self.statement, params)]
         compiled = self._compiled.get(engine.dialect) or self._compile(engine.dialect)
-        values = {name: value if (convert := compiled.binds[name]) is None else convert(value)
-                  for name, value in params.items()}
-        arguments: Any = ([values[name] for name in compiled.names] if compiled.positional
-                          else values)
-        connection = engine.raw_connection()
+        sql, arguments = compiled.arguments(params)
+        driver_error = engine.dialect.loaded_dbapi.Error
+        try:
+            connection = engine.raw_connection()
+        except driver_error as error:  # the pool does not wrap them: a database unreachable
+            raise DBAPIError.instance(None, None, error, driver_error,
+                                      dialect=engine.dialect) from error
         try:
             cursor = connection.cursor()
             try:
-                cursor.execute(compiled.sql, arguments)
+                cursor.execute(sql, arguments)
                 found = cursor.fetchall()
                 if compiled.columns is None:
                     compiled = self._with_columns(engine.dialect, compiled, cursor.description)
             finally:
                 cursor.close()
-        except engine.dialect.loaded_dbapi.Error as error:
+        except driver_error as error:
             if engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
                 connection.invalidate(error)
-            raise DBAPIError.instance(compiled.sql, arguments, error,
-                                      engine.dialect.loaded_dbapi.Error,
+            raise DBAPIError.instance(sql, arguments, error, driver_error,
                                       hide_parameters=engine.hide_parameters,
                                       dialect=engine.dialect) from error
         finally:
@@ -98,7 +116,9 @@ class Prepared:
         names = tuple(compiled.positiontup or compiled.binds)
         binds = {name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
                  for name in names}
-        made = _Compiled(compiled.string, names, bool(compiled.positional), binds, None)
+        expanding = any(bind.expanding for bind in compiled.binds.values())
+        made = _Compiled(compiled, compiled.string, names, bool(compiled.positional), binds,
+                         expanding, None)
         self._compiled[dialect] = made
         return made
 
@@ -108,7 +128,6 @@ class Prepared:
             column.type.dialect_impl(dialect).result_processor(dialect, described[1])
             for column, described in zip(self.statement.selected_columns, description,
                                          strict=True))
-        made = _Compiled(compiled.sql, compiled.names, compiled.positional, compiled.binds,
-                         columns)
+        made = dataclasses.replace(compiled, columns=columns)
         self._compiled[dialect] = made
         return made

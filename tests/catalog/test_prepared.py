@@ -6,8 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, event, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from catalog.activity import MARK_COLUMNS, activity_mark, format_mark
@@ -137,3 +147,25 @@ def test_the_session_check_reads_only_by_index(engine):
     scanned = [step for step in plan if step.startswith("SCAN")
                and not step.startswith("SCAN catalog_state")]  # one row
     assert not scanned, plan
+
+
+def test_a_database_out_of_reach_is_sqlalchemys_error_too():
+    """So that pages answer their 503 (tests/portal/test_database_unavailable.py)."""
+    unreachable = create_engine("postgresql://nobody@127.0.0.1:1/nothing")
+    with pytest.raises(OperationalError):
+        Prepared(select(User.id)).rows(unreachable, {})
+    unreachable.dispose()
+
+
+def test_a_list_parameter_gives_one_placeholder_per_item(session, signed_in, engine):
+    """`IN` lists of any length (bindparam(expanding=True)), as SQLAlchemy renders them."""
+    statement = (select(User.id, User.name).where(User.id.in_(bindparam("ids", expanding=True)))
+                 .order_by(User.id))
+    prepared = Prepared(statement)
+    session.close()
+    for ids in ([signed_in[0].id], [user.id for user in signed_in], [], [10**6]):
+        with engine.connect() as connection:
+            expected = [tuple(row) for row in connection.execute(statement, {"ids": ids})]
+        assert prepared.rows(engine, {"ids": ids}) == expected
+    assert [row[1] for row in prepared.rows(session, {"ids": [u.id for u in signed_in]})] == [
+        "Ada Admin", "Ben Busy", "Carl Earlier"]
