@@ -16,7 +16,7 @@ from sqlalchemy.orm import (
     load_only,
     make_transient_to_detached,
 )
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from ..models import Department, Offering, ServiceRequest, utcnow
 from ..prepared import Prepared
@@ -179,8 +179,8 @@ def _kept_rows(session: Session, ids: list[int]) -> list[PageRow]:
     size = len(_KEPT_KEYS)
     for values in _OFFERINGS_ALONE.rows(session, {"ids": ids}):
         offering = _MANAGER.new_instance()
-        for key, value in zip(_KEPT_KEYS, values[:size], strict=True):
-            set_committed_value(offering, key, value)
+        # As the ORM's loading fills an object's columns; made committed just below.
+        instance_state(offering).dict.update(zip(_KEPT_KEYS, values[:size], strict=True))
         make_transient_to_detached(offering)
         if offering.status == "published":
             rows.append(_row(offering, values[size:]))

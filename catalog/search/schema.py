@@ -59,6 +59,8 @@ _MARKUP = re.compile(r"(^|\n)\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+|\||<[^>]*>")
 # Emphasis and code marks: between two letters they part words (as before), at a word's edge
 # they go ("**the same day**." reads "the same day.", not "the same day .").
 _EMPHASIS = re.compile(r"[*_`~]+")
+# Runs of spaces and tabs become one space (a single space is left alone: no work).
+_SPACES = re.compile(r"[ \t]{2,}|\t")
 
 
 def _between_letters(text: str, start: int, end: int) -> bool:
@@ -69,12 +71,13 @@ def plain_text(markdown: str | None) -> str:
     """Markdown as readable plain text for the index and snippets (links keep their text)."""
     if not markdown:
         return ""
-    text = _LINK.sub(r"\1", markdown)
-    text = _URL.sub(" ", text)
+    # Each pattern only where its text can be there: most texts have no link or address.
+    text = _LINK.sub(r"\1", markdown) if "](" in markdown else markdown
+    text = _URL.sub(" ", text) if "://" in text else text
     text = _MARKUP.sub(lambda m: m.group(1) or " ", text)
     text = _EMPHASIS.sub(lambda m: " " if _between_letters(text, m.start(), m.end()) else "",
                          text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def body_parts(offering: Offering) -> Iterator[str]:

@@ -84,6 +84,9 @@ def test_a_snippet_reads_markdown_as_text_without_stray_spaces():
     assert plain_text("Log in at your new desk **the same day**. Ask _us_, or see `VPN`!") \
         == "Log in at your new desk the same day. Ask us, or see VPN!"
     assert plain_text("Between letters: snake_case, a**b") == "Between letters: snake case, a b"
+    assert plain_text("See [the form](https://x.example/f) or https://example.com/a?b  now\t"
+                      "please,\t\tthanks") == "See the form or now please, thanks"
+    assert plain_text("No link [here] (or there)   at all") == "No link [here] (or there) at all"
 
 
 def test_marked_words_are_whole_words_as_the_index_cuts_them():
