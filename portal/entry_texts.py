@@ -2,7 +2,9 @@
 
 `{{ offering|tr('title') }}` is the title in the reader's language, else the entry's own;
 `<h1{{ offering|lang_attr('title') }}>` adds `lang="de"` where the text shown is not in the
-page's language, so screen readers and hyphenation use the right language.
+page's language, so screen readers and hyphenation use the right language; `shown_text` gives
+both at once (`{% set title = offering|shown_text('title') %}`, `title.value`,
+`title|lang_of`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ def page_language() -> str:
 def entry_text(entry: Any, field: str) -> Any:
     """The text `field` of an offering or department for this page's reader."""
     return localized(entry, field, page_language()).value
+
+
+def shown_text(entry: Any, field: str) -> Text:
+    """The same with its language, for a template that needs both (`.value`, `|lang_of`):
+    looked up once where `tr` and `lang_attr` would each look it up (a result card)."""
+    return localized(entry, field, page_language())
 
 
 def lang_of(text: Text | str | None) -> Markup:
@@ -69,5 +77,6 @@ def answered_fields(request: Any) -> list[dict[str, Any]]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(tr=entry_text, lang_attr=lang_attr, lang_of=lang_of)
+    app.jinja_env.filters.update(tr=entry_text, shown_text=shown_text, lang_attr=lang_attr,
+                                  lang_of=lang_of)
     app.jinja_env.globals.update(priority_hint=priority_hint, answered_fields=answered_fields)
