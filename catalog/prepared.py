@@ -1,9 +1,11 @@
-"""Statements that nearly every page runs, executed on the database driver's own cursor.
+"""Statements that pages run all the time, executed on the database driver's own cursor.
 
 Every signed-in page checks its session and reads the catalog's activity mark in one small
 statement, and every cached page reads the mark. SQLite answers it in about 10 µs; SQLAlchemy's
 work around it (the statement's cache key, a transaction of the request's session, an
 execution context, a result, and ending the session after the request) took about 130 µs more.
+A search page reads the offerings it shows for the first time the same way
+(`catalog.search.operations`).
 A `Prepared` statement is compiled once per database dialect; each run converts its parameters
 and columns with the types SQLAlchemy would have used and borrows a connection from the
 engine's pool for one cursor, so the rows are what `session.execute` would have given.
