@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select
+from sqlalchemy import Connection, Engine, Select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, scoped_session
@@ -72,16 +72,13 @@ class Prepared:
         ending it cost more than the statement)."""
         if isinstance(source, scoped_session):  # the request's (Flask-SQLAlchemy's db.session)
             source = source()
-        if isinstance(source, Session):
-            engine = source.get_bind()
-            if source.in_transaction() or not isinstance(engine, Engine):
-                return [tuple(row) for row in source.connection().execute(self.statement,
-                                                                           params)]
-        else:
-            engine = source
+        engine = source.get_bind() if isinstance(source, Session) else source
+        if isinstance(source, Session) and (source.in_transaction()
+                                            or not isinstance(engine, Engine)):
+            return self._through_sqlalchemy(source.connection(), params)
         if engine.dispatch.before_cursor_execute:
             with engine.connect() as connection:
-                return [tuple(row) for row in connection.execute(self.statement, params)]
+                return self._through_sqlalchemy(connection, params)
         compiled = self._compiled.get(engine.dialect) or self._compile(engine.dialect)
         sql, arguments = compiled.arguments(params)
         driver_error = engine.dialect.loaded_dbapi.Error
@@ -112,6 +109,10 @@ class Prepared:
             return [tuple(row) for row in found]
         return [tuple(value if convert is None else convert(value)
                       for convert, value in zip(processors, row, strict=True)) for row in found]
+
+    def _through_sqlalchemy(self, connection: Connection,
+                            params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in connection.execute(self.statement, params)]
 
     def _compile(self, dialect: Dialect) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect)

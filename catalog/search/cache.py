@@ -15,8 +15,6 @@ again; it ages out of the bounded (least recently used) cache.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -24,6 +22,7 @@ from .highlight import Segments
 from .query import ParsedQuery
 from .results import Criteria
 
+# Answers kept per process (`memo.Memo`, one weight each; 0 keeps none).
 DEFAULT_SIZE = 1000
 
 
@@ -62,40 +61,3 @@ def answer_key(state: tuple[object, ...], parsed: ParsedQuery, criteria: Criteri
     """
     return (state, parsed, criteria.department, criteria.audience, criteria.page,
             criteria.per_page, spelling)
-
-
-class AnswerCache:
-    """A bounded, thread-safe map of answers, least recently used dropped first."""
-
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self.size = size
-        self._entries: OrderedDict[AnswerKey, CachedAnswer] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: AnswerKey) -> CachedAnswer | None:
-        with self._lock:
-            answer = self._entries.get(key)
-            if answer is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return answer
-
-    def put(self, key: AnswerKey, answer: CachedAnswer) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._entries[key] = answer
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from ..revision import catalog_revision
 from . import store, sync
-from .cache import DEFAULT_SIZE, AnswerCache
+from .cache import DEFAULT_SIZE
+from .memo import Memo
 from .schema import SCHEMA_VERSION
 from .view import IndexView
 
@@ -77,7 +78,7 @@ class SearchIndex:
         # Up to this many offerings a missing index is rebuilt while the request waits.
         self.sync_rebuild_limit = sync_rebuild_limit
         # Answers to searches on this process's index states (see cache.py).
-        self.answers = AnswerCache(answer_cache_size)
+        self.answers = Memo(answer_cache_size)
         self.pid = os.getpid()
         self.lock = threading.RLock()
         self._open_view = _OpenView()
@@ -109,7 +110,7 @@ class SearchIndex:
             self.pid, self._marker = os.getpid(), None
             self._open_view.view = None
             self.lock = threading.RLock()
-            self.answers = AnswerCache(self.answers.size)
+            self.answers = Memo(self.answers.limit)
 
     def view(self, session: Session, lock_wait: float | None = None,
              revision: int | None = None) -> IndexView:
