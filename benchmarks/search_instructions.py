@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import gc
 import importlib
 import itertools
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -116,14 +118,20 @@ def counted(instance: Path, cookie: str, requests: int, warm_up: int,
         for module, path in PHASES:
             _mark_phase(module, path, dump, stack, counting)
     from portal import create_app
+    from portal.indexing import search_index
 
-    client = create_app().test_client()
+    # The garbage collector as gunicorn's workers run it (gunicorn.conf.py).
+    gc.set_threshold(*runpy.run_path(str(ROOT / "gunicorn.conf.py"))["GC_THRESHOLDS"])
+    app = create_app()
+    client = app.test_client()
     name, value = cookie.split("=", 1)
     client.set_cookie(name, value)
     pages = (f"/search?q={quote(a)}+{quote(b)}"
              for a, b in itertools.product(FRESH_WORDS, repeat=2))
     for _ in range(warm_up):
         assert client.get(next(pages)).status_code == 200
+    with app.app_context():  # what a running server has read ahead (SEARCH_WARM_UP)
+        search_index().warming.wait(600)
     switch = ["callgrind_control", "--instr=on", str(os.getpid())]
     subprocess.run(switch, check=True, capture_output=True)
     counting[0] = True

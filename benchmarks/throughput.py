@@ -153,6 +153,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offerings", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--only", metavar="TEXT",
+                        help="measure only the rows whose name contains TEXT (and the hello)")
     parser.add_argument("--worker-config", type=Path,
                         help="a gunicorn config file for the portal's workers, whose output "
                              "is printed at the end (e.g. benchmarks/worker_phases.py)")
@@ -192,25 +194,30 @@ def main() -> None:
         config = ["--config", str(args.worker_config.resolve())] if args.worker_config else []
         servers.append(start([*config, "portal:create_app()"], 5302, ROOT, env))
         portal = "http://127.0.0.1:5302"
-        rows = [
-            ("bare Flask hello", wrk("http://127.0.0.1:5301/", args.seconds)),
-            ("portal home", wrk(f"{portal}/", args.seconds)),
-            ("department page", wrk(f"{portal}/departments/it", args.seconds)),
-            ("offering page", wrk(f"{portal}/departments/it/service-0", args.seconds)),
-            ("search, one query", wrk(f"{portal}/search?q=laptop", args.seconds)),
-            ("search, query mix", wrk(portal, args.seconds, script)),
-            ("search API, one query repeated", wrk(f"{portal}/api/v1/search?q=Reparatur",
-                                                   args.seconds)),
-            ("home, signed in", wrk(f"{portal}/", args.seconds, cookie=cookie)),
-            ("department page, signed in", wrk(f"{portal}/departments/it", args.seconds,
-                                               cookie=cookie)),
-            ("offering page, signed in", wrk(f"{portal}/departments/it/service-0",
-                                             args.seconds, cookie=cookie)),
-            ("search, signed in, query mix", wrk(portal, args.seconds, script, cookie)),
+
+        def cookie_wrk(url: str, script: Path | None = None, **options: int) -> float:
+            return wrk(url, args.seconds, script, cookie, **options)
+
+        pages = [
+            ("bare Flask hello", lambda: wrk("http://127.0.0.1:5301/", args.seconds)),
+            ("portal home", lambda: wrk(f"{portal}/", args.seconds)),
+            ("department page", lambda: wrk(f"{portal}/departments/it", args.seconds)),
+            ("offering page", lambda: wrk(f"{portal}/departments/it/service-0", args.seconds)),
+            ("search, one query", lambda: wrk(f"{portal}/search?q=laptop", args.seconds)),
+            ("search, query mix", lambda: wrk(portal, args.seconds, script)),
+            ("search API, one query repeated",
+             lambda: wrk(f"{portal}/api/v1/search?q=Reparatur", args.seconds)),
+            ("home, signed in", lambda: cookie_wrk(f"{portal}/")),
+            ("department page, signed in", lambda: cookie_wrk(f"{portal}/departments/it")),
+            ("offering page, signed in",
+             lambda: cookie_wrk(f"{portal}/departments/it/service-0")),
+            ("search, signed in, query mix", lambda: cookie_wrk(portal, script)),
             # Warmed up as long as measured: a running server has seen the words before.
-            ("search, signed in, new query", wrk(portal, args.seconds, fresh, cookie,
-                                                 warm_up=args.seconds)),
+            ("search, signed in, new query",
+             lambda: cookie_wrk(portal, fresh, warm_up=args.seconds)),
         ]
+        rows = [(name, measure()) for name, measure in pages
+                if name == "bare Flask hello" or not args.only or args.only in name]
     finally:
         for server in servers:
             server.terminate()

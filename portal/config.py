@@ -73,6 +73,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_SYNC_REBUILD_LIMIT": 500,
     # Answers to searches each process remembers (0: none).
     "SEARCH_ANSWER_CACHE_SIZE": 1000,
+    # Whether each process reads what result pages show of every published offering (and
+    # renders their result cards) in the background, after it starts and after each catalog
+    # change, instead of a few at a time for the searches that first show them.
+    "SEARCH_WARM_UP": True,
     # Days the search log (queries without the person) is kept; the worker deletes older
     # entries every hour. 0: kept until deleted by hand.
     "SEARCH_LOG_DAYS": 180,

@@ -26,6 +26,7 @@ def search_index() -> SearchIndex:
             search_lock_wait=float(config["SEARCH_LOCK_WAIT"]),
             sync_rebuild_limit=int(config["SEARCH_SYNC_REBUILD_LIMIT"]),
             answer_cache_size=int(config["SEARCH_ANSWER_CACHE_SIZE"]),
+            warm_up=bool(config["SEARCH_WARM_UP"]),
         )
         app.extensions["search_index"] = index
     return index

@@ -113,6 +113,7 @@ def app(_schema: None, database_url: str, tmp_path: Any,
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
         "SEARCH_LOG_WRITE_SECONDS": 0,  # a search is in the log when its request ends
+        "SEARCH_WARM_UP": False,  # no thread reading the tables while a test empties them
     })
     app.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE
     yield app
@@ -130,7 +131,7 @@ def make_app(app: Flask, database_url: str) -> Iterator[Callable[..., Flask]]:
     def make(**settings: Any) -> Flask:
         other = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
                             "WTF_CSRF_ENABLED": False, "SEARCH_LOG_WRITE_SECONDS": 0,
-                            **settings})
+                            "SEARCH_WARM_UP": False, **settings})
         made.append(other)
         return other
 

@@ -139,7 +139,7 @@ def edit_and_search(database_url: str, instance_path: str, department: str, name
     from portal.indexing import catalog_changed
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test",
-                      "SEARCH_LOCK_TIMEOUT": 30.0})
+                      "SEARCH_LOCK_TIMEOUT": 30.0, "SEARCH_WARM_UP": False})
     client = app.test_client()
     start.wait(60)
     problems = []

@@ -148,6 +148,12 @@ class ResultText:
         self._words: list[tuple[str, ...] | None] = [None] * len(self.texts)
         self._shown: tuple[object, tuple[Segments, Segments]] | None = None
 
+    def work_out(self) -> None:
+        """Every text's distinct words now (reading ahead, see warming.py), not when a
+        search first highlights them."""
+        for n in range(len(self.texts)):
+            self.words(n)
+
     def words(self, n: int) -> tuple[str, ...]:
         """The distinct words of the nth text (0 the title, 1 the summary, then the body)."""
         found = self._words[n]

@@ -27,6 +27,7 @@ from .cache import DEFAULT_SIZE
 from .memo import Memo
 from .schema import SCHEMA_VERSION
 from .view import IndexView
+from .warming import Warming
 
 log = logging.getLogger(__name__)
 PROBE_INTERVAL = 30.0
@@ -68,7 +69,7 @@ class SearchIndex:
 
     def __init__(self, root: str | Path, *, time_limit: float = 2.0, lock_timeout: float = 5.0,
                  search_lock_wait: float = 0.1, sync_rebuild_limit: int = 500,
-                 answer_cache_size: int = DEFAULT_SIZE) -> None:
+                 answer_cache_size: int = DEFAULT_SIZE, warm_up: bool = False) -> None:
         self.root = Path(root)
         self.time_limit = time_limit
         # How long an edit waits for another writer; a search waits only briefly and
@@ -79,6 +80,9 @@ class SearchIndex:
         self.sync_rebuild_limit = sync_rebuild_limit
         # Answers to searches on this process's index states (see cache.py).
         self.answers = Memo(answer_cache_size)
+        # Whether searches have what result pages show read ahead in the background.
+        self.warm_up = warm_up
+        self.warming = Warming()
         self.pid = os.getpid()
         self.lock = threading.RLock()
         self._open_view = _OpenView()
@@ -105,12 +109,19 @@ class SearchIndex:
         with self.lock:
             yield self.view(session, revision=revision)
 
+    def kept_rows(self, state: object) -> Memo | None:
+        """The result rows kept for this index state (`SearchResults.state`), if it is still
+        the open one (see operations.page_offerings)."""
+        view = self._view
+        return view.memo.rows if view is not None and (view.key, view.state) == state else None
+
     def _check_process(self) -> None:
         if os.getpid() != self.pid:  # inherited through a fork: open our own files
             self.pid, self._marker = os.getpid(), None
             self._open_view.view = None
             self.lock = threading.RLock()
             self.answers = Memo(self.answers.limit)
+            self.warming = Warming()
 
     def view(self, session: Session, lock_wait: float | None = None,
              revision: int | None = None) -> IndexView:

@@ -87,6 +87,11 @@ class Memo:
             self._entries.clear()
             self.weight = 0
 
+    def values(self) -> list[object]:
+        """What is kept now, least recently used first (a copy)."""
+        with self._lock:
+            return [value for value, _ in self._entries.values()]
+
     def __len__(self) -> int:
         return len(self._entries)
 

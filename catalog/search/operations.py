@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.orm import (
     Session,
     instrumentation,
@@ -20,6 +21,7 @@ from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from ..models import Department, Offering, ServiceRequest, utcnow
 from ..prepared import Prepared
+from ..revision import catalog_revision
 from . import searching
 from .cache import CachedAnswer, CachedHit, answer_key
 from .deadline import Deadline
@@ -66,6 +68,9 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 key = answer_key(state, parsed, criteria, spelling) if state else None
                 answer = index.answers.get(key) if key is not None else None
                 rows = view.memo.rows if view.current else None
+                if rows is not None and index.warm_up:
+                    index.warming.ask(("rows", state),
+                                      partial(warm_rows, index, view, session.get_bind()))
                 if answer is None:
                     thesaurus = thesaurus_for(session, view if view.current else None)
                     built, raw, criteria, suggestion = _ask(view, parsed, criteria, spelling,
@@ -212,28 +217,75 @@ def page_offerings(session: Session, ids: list[int], rows: Memo | None) -> dict[
         else:
             found[offering_id] = kept  # type: ignore[assignment]
     if missing:
-        loaded = _kept_rows(session, missing)
-        departments = _departments(session, {r.offering.department_id for r in loaded}, rows)
-        for row in loaded:
-            offering = row.offering
-            set_committed_value(offering, "department", departments[offering.department_id])
-            rows.put(offering.id, row)
-            found[offering.id] = row
+        loaded, departments = _read_kept(session, missing, rows)
+        _keep(rows, loaded, departments)
+        found.update((row.offering.id, row) for row in loaded)
     return found
 
 
-def _departments(session: Session, ids: set[int], rows: Memo) -> dict[int, Department]:
-    """These departments with their commitments, kept in `rows` (detached) like offerings."""
-    found = {i: rows.get(("department", i)) for i in ids}
-    missing = [i for i, department in found.items() if department is None]
+def _read_kept(session: Session, ids: list[int], rows: Memo,
+               ) -> tuple[list[PageRow], list[Department]]:
+    """The published ones of these offerings as `_kept_rows`, with their departments and
+    commitments set (detached): those kept in `rows`, or read now (the second value: the
+    departments read now, not yet kept)."""
+    loaded = _kept_rows(session, ids)
+    departments = {i: rows.get(("department", i)) for i in
+                   {row.offering.department_id for row in loaded}}
+    missing = [i for i, department in departments.items() if department is None]
+    read = []
     if missing:
         for department in session.scalars(_DEPARTMENTS, {"ids": missing}).unique():
             for item in (department, *department.commitments):
                 if item in session:  # expunging the department may have taken them along
                     session.expunge(item)
-            rows.put(("department", department.id), department)
-            found[department.id] = department
-    return found  # type: ignore[return-value]
+            departments[department.id] = department
+            read.append(department)
+    for row in loaded:
+        set_committed_value(row.offering, "department", departments[row.offering.department_id])
+    return loaded, read
+
+
+def _keep(rows: Memo, loaded: list[PageRow], departments: list[Department]) -> None:
+    for department in departments:
+        rows.put(("department", department.id), department)
+    for row in loaded:
+        rows.put(row.offering.id, row)
+
+
+# Offerings read ahead per statement (and database session) while warming up: a few ms.
+WARM_CHUNK = 50
+
+
+def warm_rows(index: SearchIndex, view: IndexView, engine: Engine) -> Iterator[None]:
+    """Read the published offerings (as many as the view keeps, in order of id) into the
+    view's kept rows, with their texts' words, a chunk a step, as result pages would (see
+    warming.py); stops once the index has another view open, or the catalog moved on from
+    the view's revision (rows read since would be newer than it)."""
+    rows, state = view.memo.rows, (view.key, view.state)
+    with Session(engine) as session:
+        ids = list(session.scalars(select(Offering.id).where(Offering.status == "published")
+                                   .order_by(Offering.id).limit(rows.limit * 3 // 4)))
+    for start in range(0, len(ids), WARM_CHUNK):
+        if index.kept_rows(state) is not rows:
+            return
+        chunk = [i for i in ids[start:start + WARM_CHUNK] if rows.get(i) is None]
+        with Session(engine) as session:
+            # Read before the revision: rows of a later revision than the view's are never kept.
+            loaded, departments = _read_kept(session, chunk, rows) if chunk else ([], [])
+            if catalog_revision(session) != view.state.revision:
+                return
+        for row in loaded:
+            row.text.work_out()
+        _keep(rows, loaded, departments)
+        yield
+
+
+def kept_offerings(index: SearchIndex, state: object) -> list[Offering]:
+    """The offerings kept for result pages of this index state (`SearchResults.state`), with
+    their departments: what pages showed or warming read; none once the state is gone."""
+    rows = index.kept_rows(state)
+    return [] if rows is None else [row.offering for row in rows.values()
+                                    if isinstance(row, PageRow)]
 
 
 def _hits(session: Session, raw_hits: list[searching.RawHit], built: BuiltQuery,

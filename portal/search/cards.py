@@ -5,26 +5,36 @@ commitment, whom it is open to) and what the query found in it (the marked title
 The first part depends on the catalog, the language and the reader's audience only, so it is
 rendered once and kept under those (the index state stands for the catalog: every catalog
 revision makes a new one); a search page then only marks the words found. Answers from an
-index that is catching up (no state) are rendered afresh.
+index that is catching up (no state) are rendered afresh. With SEARCH_WARM_UP, the first page
+of a language, audience and index state has the cards of every offering kept for that state
+rendered in the background (see catalog/search/warming.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
+from functools import partial
 from typing import NamedTuple
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from catalog.search import Hit, SearchResults
+from catalog.models import Offering
+from catalog.search import Hit, SearchIndex, SearchResults
 from catalog.search.memo import Memo
+from catalog.search.operations import kept_offerings
 
+from ..indexing import search_index
+from ..locale_memo import force_locale
 from ..templating import marked
 
 CUT = "<!--cut-->"  # escaped catalog text cannot contain these
 END = "<!--end-->"
 # Rendered results kept per process (about 1 KB each), least recently used dropped first.
 CARDS_KEPT = 20_000
+# Cards rendered at once while warming up (see `_warm`): a few ms.
+WARM_CHUNK = 50
 
 
 class Card(NamedTuple):
@@ -47,15 +57,59 @@ def result_cards(results: SearchResults, audience: str | None, link_marker: str)
     cards = kept.get_each(keys) if state is not None else [None] * len(keys)
     missing = [n for n, card in enumerate(cards) if card is None]
     if missing:  # rendered in one go: a template's own set-up costs as much as a card
-        html = render_template("search/_hits.html", audience=audience,
-                               offerings=[results.hits[n].offering for n in missing],
-                               from_search=link_marker, cut=Markup(CUT), end=Markup(END))
-        for n, card_html in zip(missing, html.split(END), strict=False):
-            cards[n] = _card(card_html)
+        made = _rendered([results.hits[n].offering for n in missing], audience, link_marker)
+        for n, card in zip(missing, made, strict=True):
+            cards[n] = card
             if state is not None:
-                kept.put(keys[n], cards[n])
+                kept.put(keys[n], card)
+    if state is not None and current_app.config["SEARCH_WARM_UP"]:
+        _warm_later(state, locale, audience, link_marker)
     return Markup("".join([_filled(card, hit) for card, hit in zip(cards, results.hits,
                                                                  strict=True)]))
+
+
+def _rendered(offerings: list[Offering], audience: str | None, link_marker: str,
+              ) -> list[Card]:
+    html = render_template("search/_hits.html", audience=audience, offerings=offerings,
+                           from_search=link_marker, cut=Markup(CUT), end=Markup(END))
+    return [_card(card_html) for card_html in html.split(END)[:len(offerings)]]
+
+
+def _warm_later(state: Hashable, locale: str, audience: str | None, link_marker: str) -> None:
+    index = search_index()
+    key = ("cards", state, locale, audience, link_marker)
+    if not index.warming.asked(key):  # the request's address only then (it costs)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        index.warming.ask(key, partial(_warm, app, index, request.url_root, state, locale,
+                                       audience, link_marker))
+
+
+def _warm(app: Flask, index: SearchIndex, url_root: str, state: Hashable, locale: str,
+          audience: str | None, link_marker: str) -> Iterator[None]:
+    """Render the cards of every offering kept for this index state (see
+    catalog.search.warming) for one language, audience and link, as a page of that request
+    would: a chunk a step, while the state is still the open one. Only as many of these
+    sets as the kept cards hold for the catalog (each set pushing out the others' would be
+    work for nothing)."""
+    kept: Memo = app.extensions["result_cards"]
+    offerings = kept_offerings(index, state)
+    warmed = app.extensions["result_cards_warmed"]  # [state, sets warmed for it]
+    if warmed[0] != state:
+        warmed[:] = [state, 0]
+    warmed[1] += 1
+    if warmed[1] * len(offerings) > kept.limit:
+        return
+    for start in range(0, len(offerings), WARM_CHUNK):
+        if index.kept_rows(state) is None:
+            return
+        chunk = [o for o in offerings[start:start + WARM_CHUNK]
+                 if kept.get((state, o.id, locale, audience, link_marker)) is None]
+        if chunk:
+            with app.test_request_context(base_url=url_root), force_locale(locale):
+                for offering, card in zip(chunk, _rendered(chunk, audience, link_marker),
+                                          strict=True):
+                    kept.put((state, offering.id, locale, audience, link_marker), card)
+        yield
 
 
 def _card(html: str) -> Card:
@@ -80,3 +134,4 @@ def _filled(card: Card, hit: Hit) -> str:
 
 def init_app(app: Flask) -> None:
     app.extensions["result_cards"] = Memo(CARDS_KEPT)
+    app.extensions["result_cards_warmed"] = [None, 0]

@@ -24,7 +24,7 @@ def second_host(app, tmp_path, monkeypatch):
     """Another app on the same database, with an index directory of its own."""
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "second-host"))
     other = create_app({key: app.config[key] for key in (
-        "TESTING", "DATABASE_URL", "SECRET_KEY", "WTF_CSRF_ENABLED")})
+        "TESTING", "DATABASE_URL", "SECRET_KEY", "WTF_CSRF_ENABLED", "SEARCH_WARM_UP")})
     other.jinja_env.bytecode_cache = app.jinja_env.bytecode_cache
     yield other
     with other.app_context():
