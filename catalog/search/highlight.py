@@ -41,7 +41,11 @@ class Matcher:
             return True
         if self.prefixes and folded.startswith(self.prefixes):
             return True
-        return len(folded) >= 2 * MIN_PART and any(s in folded for s in self.inner)
+        if len(folded) >= 2 * MIN_PART:
+            for inner in self.inner:  # a loop, not any(): most words are judged "no" here
+                if inner in folded:
+                    return True
+        return False
 
     def wanted(self, words: Iterable[str]) -> frozenset[str]:
         """The words of these (a text's `distinct_words`) that the query looked for."""
@@ -49,7 +53,8 @@ class Matcher:
         unknown = words - self._judged
         if unknown:
             self._judged |= unknown
-            self._matching.update(word for word in unknown if self._matches(word))
+            matches = self._matches
+            self._matching.update([word for word in unknown if matches(word)])
         return frozenset(words & self._matching)
 
 

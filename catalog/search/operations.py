@@ -68,7 +68,8 @@ def search(index: SearchIndex, session: Session, criteria: Criteria,
                 key = answer_key(state, parsed, criteria, spelling) if state else None
                 answer = index.answers.get(key) if key is not None else None
                 rows = view.memo.rows if view.current else None
-                if rows is not None and index.warm_up:
+                if rows is not None and index.warm_up \
+                        and not index.warming.asked(("rows", state)):
                     index.warming.ask(("rows", state),
                                       partial(warm_rows, index, view, session.get_bind()))
                 if answer is None:

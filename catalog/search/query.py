@@ -155,7 +155,7 @@ class QueryBuilder:
             is_prefix = parsed.prefix is not None and index == len(parsed.words) - 1
             stop = fold(word) in ALL_STOPWORDS and not only_stopwords
             # A word still being typed is no typo: its prefix finds what it will become.
-            typing = is_prefix and ("prefix", exact_form(word)) in self.reader
+            typing = is_prefix and self._has_prefix(exact_form(word))
             # Only the first FUZZY_WORDS unknown words are looked up as typos.
             fuzzy_left = fuzzy and not typing and len(built.unknown) < FUZZY_WORDS
             clause = None if stop else self.remembered(word, built, fuzzy_left)
@@ -289,6 +289,14 @@ class QueryBuilder:
                 terms.append(And(subclauses, boost=COMPOUND_BOOST * FUZZY_BOOST))
         return terms
 
+    def _has_prefix(self, prefix: str) -> bool:
+        """Whether a title or keyword word begins with this (remembered per reader: the
+        index's look-up costs as much as building the rest of a query of known words)."""
+        if self.memo is None:
+            return ("prefix", prefix) in self.reader
+        return self.memo.remember(("prefix", prefix),
+                                  lambda: ("prefix", prefix) in self.reader)
+
     def _with_prefix(self, clause: Query | None, word: str, built: BuiltQuery,
                      fuzzy: bool = True) -> Query | None:
         """The clause, or-ed with the beginnings of title and keyword words this word may be
@@ -296,7 +304,7 @@ class QueryBuilder:
         prefix = exact_form(word)
         if len(prefix) < 2:
             return clause
-        if ("prefix", prefix) in self.reader:
+        if self._has_prefix(prefix):
             built.prefixes.add(prefix)
             term: Query = Term("prefix", prefix, boost=PREFIX_BOOST)
         elif fuzzy and clause is None and len(prefix) >= FUZZY_PREFIX_FROM:
