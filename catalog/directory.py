@@ -23,6 +23,7 @@ from .models import (
     utcnow,
 )
 from .pagination import Page, paginate
+from .translations import Text, localized
 
 T = TypeVar("T")
 
@@ -40,6 +41,14 @@ def department_options() -> list:
         selectinload(Department.commitments),
         selectinload(Department.roles).joinedload(DepartmentRole.user),
     ]
+
+
+def department_names(session: Session, locale: object) -> dict[str, Text]:
+    """{slug: name} of every department in the reader's language where it has one, with the
+    language each name is in (the search facets' labels)."""
+    rows = session.execute(select(Department.slug, Department.name, Department.language,
+                                  Department.translations))
+    return {row.slug: localized(row, "name", locale) for row in rows}
 
 
 def departments_with_counts(session: Session) -> list[tuple[Department, int]]:

@@ -59,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .requests import bp as requests_bp
     from .search import bp as search_bp
     from .search import cards as search_cards
+    from .search import facets as search_facets
     from .search import log as search_log
 
     base_url.init_app(app)  # first: a refused host reaches nothing else
@@ -82,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     page_cache.init_app(app)
     search_log.init_app(app)
     search_cards.init_app(app)
+    search_facets.init_app(app)
     errors.init_app(app)
     rate_limits.init_app(app)
     security_headers.init_app(app)

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from catalog.catalog_file import import_catalog
 from catalog.models import Department, Offering
 from catalog.revision import bump_catalog_revision
 from catalog.search import operations
@@ -246,3 +247,30 @@ def test_result_links_are_the_urls_flask_builds(app, session):
         for offering in offerings:
             assert offering_url(offering) == url_for(
                 "browse.offering", dept="it-services-2", offering=offering.slug)
+
+
+def test_department_facets_name_departments_in_the_reader_s_language(client, session):
+    import_catalog(session, {"departments": [
+        {"slug": "facilities", "name": "Facility Management", "language": "en",
+         "translations": {"de": {"name": "Gebäudemanagement"}}, "offerings": [
+             {"slug": "desk", "title": "Standing desk", "language": "en",
+              "summary": "A desk for your office."}]},
+        {"slug": "it", "name": "IT", "language": "en", "offerings": [
+            {"slug": "docking", "title": "Docking station for your desk", "language": "en",
+             "summary": "One cable for screen and network."}]},
+    ]})
+    session.commit()
+    english = page(client, "q=desk&lang=en")
+    assert re.search(r'department=facilities">Facility Management <span', english)
+    german = page(client, "q=desk&lang=de")
+    # As the result cards name it; a name without a translation says it is English.
+    assert re.search(r'department=facilities">Gebäudemanagement <span', german)
+    assert re.search(r'department=it" lang="en">IT <span', german)
+    assert "Gebäudemanagement" in german.split('class="search-results"')[1]
+    # Renamed: the next page names it anew (names are kept per index state).
+    import_catalog(session, {"departments": [
+        {"slug": "facilities", "name": "Facility Management", "language": "en",
+         "translations": {"de": {"name": "Gebäude und Flächen"}}}]})
+    session.commit()
+    assert re.search(r'department=facilities">Gebäude und Flächen <span',
+                     page(client, "q=desk+docking&lang=de"))
