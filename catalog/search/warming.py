@@ -40,7 +40,7 @@ class Warming:
         self._jobs: deque[Job] = deque()
         self._asked: OrderedDict[Hashable, None] = OrderedDict()
         self._thread: threading.Thread | None = None
-        self._running = 0
+        self._running = False
 
     def ask(self, key: Hashable, job: Job) -> bool:
         """Run the job in the background unless one of this key was asked for before;
@@ -72,10 +72,9 @@ class Warming:
             with self._lock:
                 if not self._jobs:
                     self._thread = None
-                    self._lock.notify_all()
                     return
                 job = self._jobs.popleft()
-                self._running = 1
+                self._running = True
             try:
                 for _ in job():
                     # Let a request that waits for the interpreter have it now, not at the
@@ -87,5 +86,5 @@ class Warming:
                 log.warning("warming the search caches failed", exc_info=True)
             finally:
                 with self._lock:
-                    self._running = 0
+                    self._running = False
                     self._lock.notify_all()

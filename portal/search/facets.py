@@ -83,7 +83,7 @@ def _entries(name: str, selected: str | None, everything: str, counts: dict[str,
 def _item(label: Text, count: str, selected: bool, href: str) -> str:
     """An entry; a label not in the page's language says which it is in (`Text.lang`, ""
     for the page's)."""
-    lang = lang_of(label) if label.lang else ""
+    lang = lang_of(label)
     if selected:
         return (f'<li><span class="facet-selected" aria-current="true"{lang}>'
                 f'{escape(label.value)}{count}</span></li>')
